@@ -1,0 +1,55 @@
+# Two commands matter: `make run` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint format bench serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+# Browser tests drive Debian's Chromium; a browser download is never used.
+/usr/bin/chromium:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
+
+test: $(VENV)/.dev /usr/bin/chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev /usr/bin/chromium
+	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/text.py
+	$(BIN)/python bench/fetch.py
+	$(BIN)/python bench/pages.py
+
+# The bundled server on its own, over a demo database (self-host example).
+serve: $(VENV)/.runtime
+	$(BIN)/python -m nps_core.server demo --db .nps/server.sqlite3
+	$(BIN)/python -m nps_core.server serve --db .nps/server.sqlite3
+
+clean:
+	rm -rf $(VENV) .nps .pytest_cache .ruff_cache .hypothesis

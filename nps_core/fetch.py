@@ -1,0 +1,611 @@
+"""Every review of a period, despite the API's cap of 1000 reviews per call.
+
+The API has no pagination and leaves open whether ``date_to`` is inclusive, which time
+zone draws a day's boundary, which reviews a capped answer drops, and (on old
+deployments) whether a review carries a date at all. This module plans request windows
+so that none of that changes the result:
+
+* Windows are padded by a day on each side and reviews are kept by ``created_at``, so
+  neither the ``date_to`` rule nor the server's day boundary matters; duplicates from
+  overlapping windows are dropped by ``id``.
+* A window whose answer reaches the cap is split: into shorter spans of days (sized from
+  the density the capped answer showed), then one day by channel, then by category. A
+  day × channel × category still at the cap is reported in ``ReviewSet.truncated``:
+  never dropped silently.
+* Legacy servers (no ``created_at``) are read one day per request so each review gets
+  its day from the window it came in; the ``date_to`` rule is probed once and remembered.
+* Closed days (older than two days in UTC) fetched whole are kept in a ``ReviewCache``
+  and never asked for again; when the API fails the last good copy is served, marked
+  stale. Auth errors are never masked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nps_core.cache import STORE_SCHEMA, ReviewCache
+from nps_core.client import NpsClient
+from nps_core.errors import AuthError, NpsApiError
+from nps_core.models import GROUPS
+
+__all__ = ["ReviewSet", "Truncation", "empty_frame", "fetch_reviews", "source_key"]
+
+PAGE_LIMIT = 1000
+# A quarter in one call when the shop is small enough.
+MAX_WINDOW_DAYS = 92
+# Days younger than this (in UTC) may still receive reviews: never cached as complete.
+OPEN_DAYS = 3
+# Split capped windows so each piece is expected to hold this share of the cap.
+TARGET_FILL = 0.7
+
+Progress = Callable[[int, int], None]
+
+# Rate → group code (detractor 0, passive 1, promoter 2) for rates 0..10.
+_GROUP_CODES = np.array([0] * 7 + [1] * 2 + [2] * 2, dtype=np.int8)
+_STRING = pd.StringDtype("pyarrow")
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """A finest-grained window that still hit the cap: some reviews are missing."""
+
+    day: date
+    channel: str | None
+    category: str | None
+    returned: int
+
+
+@dataclass(frozen=True, eq=False)
+class ReviewSet:
+    """The reviews of a period and what is known about their completeness."""
+
+    frame: pd.DataFrame
+    start: date
+    end: date
+    tz: str
+    complete: bool
+    truncated: tuple[Truncation, ...] = ()
+    stale: bool = False
+    error: NpsApiError | None = None
+    fetched_at: datetime | None = None
+    requests: int = 0
+    cached_days: int = 0
+    legacy: bool = False
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Server days ``first..last`` (both meant inclusive), optionally one segment."""
+
+    first: date
+    last: date
+    channel: str | None = None
+    category: str | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass
+class _Traits:
+    """What a fetch learns about the server; remembered in the cache."""
+
+    legacy: bool | None = None
+    inclusive: bool | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"legacy": self.legacy, "inclusive": self.inclusive}
+
+
+class _SwitchToLegacy(Exception):
+    """Raised inside a worker when an answer turns out to carry no timestamps."""
+
+
+def source_key(client: NpsClient) -> str:
+    """Names the API and the shop (never the secret): the cache's namespace."""
+    return f"{client.base_url}|{client.shop_id}"
+
+
+def _day_runs(days: Sequence[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _date_range(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _chunks(first: date, last: date, size: int) -> list[_Window]:
+    windows = []
+    while first <= last:
+        end = min(last, first + timedelta(days=size - 1))
+        windows.append(_Window(first, end))
+        first = end + timedelta(days=1)
+    return windows
+
+
+@dataclass
+class _Planner:
+    """Runs windows on a thread pool, splitting those that hit the cap."""
+
+    client: NpsClient
+    page_limit: int
+    max_workers: int
+    progress: Progress | None
+    traits: _Traits
+    results: list[tuple[_Window, list[dict[str, Any]]]] = field(default_factory=list)
+    truncated: list[Truncation] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _probe_lock: threading.Lock = field(default_factory=threading.Lock)
+    _codes: dict[str, set[str]] = field(
+        default_factory=lambda: {"channel": set(), "category": set()}
+    )
+    _listed: bool = False
+    _done: int = 0
+    _total: int = 0
+
+    # -- running ------------------------------------------------------------------------
+
+    def run(self, windows: Iterable[_Window]) -> None:
+        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="nps-fetch") as pool:
+            pending: set[Future[list[_Window]]] = set()
+
+            def submit(batch: Iterable[_Window]) -> None:
+                for window in batch:
+                    pending.add(pool.submit(self._process, window))
+                    self._total += 1
+                self._report()
+
+            submit(windows)
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        pending.discard(future)
+                        children = future.result()
+                        self._done += 1
+                        submit(children)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self._done, self._total)
+
+    def _request(self, window: _Window, inclusive: bool | None) -> list[dict[str, Any]]:
+        # Unknown or exclusive: ask up to the day after, so the last day is in either way.
+        date_to = window.last if inclusive else window.last + timedelta(days=1)
+        return self.client.raw_reviews(window.first, date_to, window.channel, window.category)
+
+    def _keep(self, window: _Window, rows: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self.results.append((window, rows))
+            for key in ("channel", "category"):
+                self._codes[key].update(r[key] for r in rows if r.get(key) is not None)
+
+    # -- dated servers ----------------------------------------------------------------------
+
+    def _process(self, window: _Window) -> list[_Window]:
+        rule = self.traits.inclusive
+        rows = self._request(window, rule)
+        if rows and self.traits.legacy is None:
+            self.traits.legacy = "created_at" not in rows[0]
+        if self.traits.legacy:
+            raise _SwitchToLegacy
+        self._keep(window, rows)
+        if len(rows) < self.page_limit:
+            return []
+        if window.days > 1:
+            return self._split_days(window, rows)
+        if rule is None:
+            rows = self._learn_inclusive(window.first)
+            if self.traits.inclusive:
+                # The capped answer covered two days; this one covers exactly one.
+                self._keep(window, rows)
+                if len(rows) < self.page_limit:
+                    return []
+        return self._split_segment(window, len(rows))
+
+    def _split_days(self, window: _Window, rows: list[dict[str, Any]]) -> list[_Window]:
+        # The days a capped answer spans show how dense the window is, whatever order
+        # the server picks its 1000 in: a server that returns the earliest reviews
+        # shows a dense span (split finely at once), a random sample a wide one (halve).
+        stamps = sorted(r["created_at"][:10] for r in rows if r.get("created_at"))
+        span = (date.fromisoformat(stamps[-1]) - date.fromisoformat(stamps[0])).days + 1
+        size = max(1, min(window.days // 2, int(span * TARGET_FILL)))
+        return [
+            replace(piece, channel=window.channel, category=window.category)
+            for piece in _chunks(window.first, window.last, size)
+        ]
+
+    def _learn_inclusive(self, day: date) -> list[dict[str, Any]]:
+        """Probe the ``date_to`` rule on a day whose padded window hit the cap.
+
+        ``day..day`` holds that day under an inclusive rule and nothing under an
+        exclusive one; if it is empty the capped answer came from the next day, which
+        ``day+1..day+1`` then shows (inclusive) or not (exclusive).
+        """
+        with self._probe_lock:
+            one_day = self.client.raw_reviews(day, day)
+            if self.traits.inclusive is None:
+                if one_day:
+                    self.traits.inclusive = True
+                else:
+                    next_day = day + timedelta(days=1)
+                    self.traits.inclusive = bool(self.client.raw_reviews(next_day, next_day))
+        return one_day
+
+    def _segment_codes(self, key: str) -> list[str]:
+        """Codes to split a day by: the API's active list plus every code seen so far.
+
+        Inactive codes appear only in reviews; one never seen in any answer of this
+        fetch cannot be asked for, which is why the lists are merged, not replaced.
+        """
+        with self._probe_lock:
+            if not self._listed:
+                listed = {
+                    "channel": {c.code for c in self.client.channels()},
+                    "category": {c.code for c in self.client.categories()},
+                }
+                with self._lock:
+                    for name, codes in listed.items():
+                        self._codes[name] |= codes
+                self._listed = True
+        with self._lock:
+            return sorted(self._codes[key])
+
+    def _split_segment(self, window: _Window, returned: int) -> list[_Window]:
+        if window.channel is None:
+            return [replace(window, channel=c) for c in self._segment_codes("channel")]
+        if window.category is None:
+            return [replace(window, category=c) for c in self._segment_codes("category")]
+        with self._lock:
+            self.truncated.append(
+                Truncation(window.first, window.channel, window.category, returned)
+            )
+        return []
+
+    # -- legacy servers -----------------------------------------------------------------------
+
+    def run_legacy(self, days: Sequence[date]) -> None:
+        """One request per day; learns the ``date_to`` rule first when unknown.
+
+        Under an inclusive rule ``d..d`` is day d and ``d..d+1`` two days; under an
+        exclusive one ``d..d`` is always empty and ``d..d+1`` is day d.
+        """
+        if self.traits.inclusive is None and days:
+            self._learn_legacy_rule(days)
+        else:
+            self.run(_Window(d, d) for d in days)
+
+    def _learn_legacy_rule(self, days: Sequence[date]) -> None:
+        inclusive = _LegacyPlanner(**self._child_args())
+        exclusive = _LegacyPlanner(**self._child_args())
+        inclusive.traits = _Traits(legacy=True, inclusive=True)
+        exclusive.traits = _Traits(legacy=True, inclusive=False)
+        both = threading.Thread(target=exclusive.run, args=([_Window(d, d) for d in days],))
+        both.start()
+        inclusive.run(_Window(d, d) for d in days)
+        both.join()
+        if any(rows for _, rows in inclusive.results):
+            chosen, self.traits.inclusive = inclusive, True
+        else:
+            nonempty = {w.first for w, rows in exclusive.results if rows}
+            # Under an inclusive rule with an empty period, only the last day's window
+            # can show reviews (of the day after): ask for that day alone to tell.
+            if nonempty == {days[-1]}:
+                after = days[-1] + timedelta(days=1)
+                self.traits.inclusive = bool(self.client.raw_reviews(after, after))
+            else:
+                self.traits.inclusive = False if nonempty else None
+            chosen = inclusive if self.traits.inclusive else exclusive
+        self.results = chosen.results
+        self.truncated = chosen.truncated
+
+    def _child_args(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "page_limit": self.page_limit,
+            "max_workers": max(1, self.max_workers // 2),
+            "progress": None,
+            "traits": self.traits,
+        }
+
+    def process_legacy(self, window: _Window) -> list[_Window]:
+        rows = self._request(window, self.traits.inclusive)
+        self._keep(window, rows)
+        if len(rows) < self.page_limit:
+            return []
+        return self._split_segment(window, len(rows))
+
+
+class _LegacyPlanner(_Planner):
+    def _process(self, window: _Window) -> list[_Window]:
+        return self.process_legacy(window)
+
+
+def _column(rows: list[dict[str, Any]], key: str, fallback: str | None = None) -> list[Any]:
+    if fallback is None:
+        return [r.get(key) for r in rows]
+    return [r.get(key, r.get(fallback)) for r in rows]
+
+
+def _client_id_text(value: Any) -> str | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    return str(value)
+
+
+def _rows_to_table(rows: list[dict[str, Any]], days: list[date] | None) -> pa.Table:
+    """API review objects (any variant) as a table in the store's schema.
+
+    ``days`` gives each row's day on legacy servers; otherwise it is the UTC day of
+    ``created_at``.
+    """
+    created = pd.to_datetime(_column(rows, "created_at"), format="ISO8601", utc=True)
+    created_at = pa.array(created.as_unit("ms"), pa.timestamp("ms", tz="UTC"))
+    comments = [c if c != "" else None for c in _column(rows, "comment")]
+    columns = {
+        "id": pa.array([int(i) for i in _column(rows, "id")], pa.int64()),
+        "created_at": created_at,
+        "day": pa.array(days, pa.date32())
+        if days is not None
+        else pc.cast(created_at, pa.date32()),
+        "channel": pa.array(_column(rows, "channel"), pa.string()),
+        "category": pa.array(_column(rows, "category"), pa.string()),
+        "rate": pa.array([int(r) for r in _column(rows, "rate", "score")], pa.int8()),
+        "comment": pa.array(comments, pa.string()),
+        "client_id": pa.array(
+            [_client_id_text(v) for v in _column(rows, "client_id", "client")], pa.string()
+        ),
+        "email": pa.array([v or None for v in _column(rows, "email")], pa.string()),
+        "phone": pa.array([v or None for v in _column(rows, "phone")], pa.string()),
+    }
+    return pa.table(columns, schema=STORE_SCHEMA)
+
+
+def _exact_ids(column: pa.ChunkedArray) -> pd.Series:
+    """Client ids as Int64, else UInt64, else text: never through a float."""
+    for arrow_type, dtype in ((pa.int64(), "Int64"), (pa.uint64(), "UInt64")):
+        try:
+            return pd.Series(pc.cast(column, arrow_type).to_pandas(), dtype=dtype)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    return pd.Series(column.to_pandas(types_mapper={pa.string(): _STRING}.get), dtype=_STRING)
+
+
+def empty_frame() -> pd.DataFrame:
+    """A review frame with no rows and every column's dtype."""
+    return _table_to_frame(STORE_SCHEMA.empty_table(), "UTC", legacy=False)
+
+
+def _table_to_frame(table: pa.Table, tz: str, *, legacy: bool) -> pd.DataFrame:
+    table = table.sort_by([("created_at", "ascending"), ("day", "ascending"), ("id", "ascending")])
+    strings = {pa.string(): _STRING}.get
+    created = pd.Series(table.column("created_at").to_pandas(), name="created_at")
+    if legacy:
+        day = pd.Series(table.column("day").to_pandas(date_as_object=False))
+    else:
+        day = created.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    rate = table.column("rate").to_numpy().astype(np.int8)
+    codes = _GROUP_CODES[np.clip(rate, 0, 10)] if len(rate) else np.array([], np.int8)
+    frame = pd.DataFrame(
+        {
+            "id": table.column("id").to_numpy().astype(np.int64),
+            "created_at": created.to_numpy(),
+            "day": day.to_numpy().astype("datetime64[ns]"),
+            "channel": pd.Categorical(table.column("channel").to_pandas()),
+            "category": pd.Categorical(table.column("category").to_pandas()),
+            "rate": rate,
+            "group": pd.Categorical.from_codes(codes, categories=list(GROUPS), ordered=True),
+            "comment": table.column("comment").to_pandas(types_mapper=strings),
+            "client_id": _exact_ids(table.column("client_id")),
+            "email": table.column("email").to_pandas(types_mapper=strings),
+            "phone": table.column("phone").to_pandas(types_mapper=strings),
+        }
+    )
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return frame
+
+
+def _dedupe(table: pa.Table) -> pa.Table:
+    """Keep the last copy of each review id (later answers win)."""
+    if table.num_rows == 0:
+        return table
+    ids = table.column("id").to_numpy()
+    reversed_ids = ids[::-1]
+    _, first_in_reversed = np.unique(reversed_ids, return_index=True)
+    keep = np.sort(len(ids) - 1 - first_in_reversed)
+    return table.take(pa.array(keep))
+
+
+def fetch_reviews(
+    client: NpsClient,
+    start: date,
+    end: date,
+    *,
+    channels: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    tz: str = "UTC",
+    cache: ReviewCache | None = None,
+    progress: Progress | None = None,
+    max_workers: int = 8,
+    page_limit: int = PAGE_LIMIT,
+    source: str | None = None,
+    now: datetime | None = None,
+) -> ReviewSet:
+    """Every review created from ``start`` to ``end`` (both inclusive, days in ``tz``).
+
+    Channel and category filters are applied to whole fetched days, so that what is
+    fetched once can be cached and reused under any filter. ``source`` names the cache
+    namespace (default: base URL and shop id).
+    """
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    now = now or datetime.now(UTC)
+    zone = ZoneInfo(tz)
+    source = source or source_key(client)
+    requests_before = client.request_count
+    traits = _Traits(**cache.traits(source)) if cache is not None else _Traits()
+
+    def plan_days() -> list[date]:
+        if traits.legacy:
+            return _date_range(start, end)  # the server's own days: no timestamps to move
+        lo = datetime.combine(start, time(), zone).astimezone(UTC)
+        hi = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC)
+        return _date_range(lo.date(), (hi - timedelta(microseconds=1)).date())
+
+    def finish(table: pa.Table, **fields: Any) -> ReviewSet:
+        frame = _table_to_frame(_dedupe(table), tz, legacy=bool(traits.legacy))
+        frame = _in_period(frame, start, end)
+        if channels is not None:
+            frame = frame[frame["channel"].isin(list(channels))]
+        if categories is not None:
+            frame = frame[frame["category"].isin(list(categories))]
+        return ReviewSet(
+            frame=frame.reset_index(drop=True),
+            start=start,
+            end=end,
+            tz=tz,
+            requests=client.request_count - requests_before,
+            legacy=bool(traits.legacy),
+            **fields,
+        )
+
+    closed_before = now.date() - timedelta(days=OPEN_DAYS - 1)
+    # Twice at most: a server found mid-fetch to send no timestamps is planned again.
+    for _ in range(2):
+        days = plan_days()
+        stored = cache.load(source, days[0], days[-1]) if cache is not None else None
+        cached = stored.complete if stored is not None else frozenset()
+        missing = [d for d in days if d not in cached]
+        if not missing:
+            assert stored is not None
+            return finish(
+                stored.table, complete=True, fetched_at=stored.fetched_at, cached_days=len(days)
+            )
+        try:
+            planner = _run_plan(client, missing, traits, page_limit, max_workers, progress)
+        except AuthError:
+            raise
+        except NpsApiError as error:
+            if stored is None or not (stored.complete or stored.provisional):
+                raise
+            return finish(
+                stored.table,
+                complete=False,
+                stale=True,
+                error=error,
+                fetched_at=stored.fetched_at,
+                cached_days=len(stored.complete),
+            )
+        if not traits.legacy or isinstance(planner, _LegacyPlanner):
+            break
+
+    fetched = _fetched_table(planner, set(missing), legacy=bool(traits.legacy))
+    fetched_at = datetime.now(UTC)
+    incomplete = _days_touched(planner.truncated, legacy=bool(traits.legacy))
+    if cache is not None:
+        cache.save(
+            source,
+            fetched,
+            missing,
+            complete=[d for d in missing if d < closed_before and d not in incomplete],
+            traits=traits.as_dict(),
+            fetched_at=fetched_at,
+        )
+    parts = [fetched]
+    if stored is not None and stored.complete:
+        keep = pa.array(sorted(stored.complete), pa.date32())
+        parts.insert(0, stored.table.filter(pc.is_in(stored.table.column("day"), value_set=keep)))
+    return finish(
+        pa.concat_tables(parts),
+        complete=not planner.truncated,
+        truncated=tuple(
+            sorted(planner.truncated, key=lambda t: (t.day, t.channel or "", t.category or ""))
+        ),
+        fetched_at=fetched_at,
+        cached_days=len(days) - len(missing),
+    )
+
+
+def _run_plan(
+    client: NpsClient,
+    days: list[date],
+    traits: _Traits,
+    page_limit: int,
+    max_workers: int,
+    progress: Progress | None,
+) -> _Planner:
+    args = {
+        "client": client,
+        "page_limit": page_limit,
+        "max_workers": max_workers,
+        "progress": progress,
+        "traits": traits,
+    }
+    if traits.legacy:
+        planner: _Planner = _LegacyPlanner(**args)
+        planner.run_legacy(days)
+        return planner
+    planner = _Planner(**args)
+    one_day = timedelta(days=1)
+    windows = [
+        window
+        for first, last in _day_runs(days)
+        # A day either side: the server's day may start before or after UTC midnight.
+        for window in _chunks(first - one_day, last + one_day, MAX_WINDOW_DAYS)
+    ]
+    # The planner stops early on a server that sends no timestamps; the caller replans.
+    with contextlib.suppress(_SwitchToLegacy):
+        planner.run(windows)
+    return planner
+
+
+def _fetched_table(planner: _Planner, wanted: set[date], *, legacy: bool) -> pa.Table:
+    tables = []
+    for window, rows in planner.results:
+        if not rows:
+            continue
+        days = [window.first] * len(rows) if legacy else None
+        tables.append(_rows_to_table(rows, days))
+    if not tables:
+        return STORE_SCHEMA.empty_table()
+    table = pa.concat_tables(tables)
+    keep = pa.array(sorted(wanted), pa.date32())
+    return table.filter(pc.is_in(table.column("day"), value_set=keep))
+
+
+def _days_touched(truncated: Sequence[Truncation], *, legacy: bool) -> set[date]:
+    """Stored days a truncated server day may have left incomplete."""
+    spread = (0,) if legacy else (-1, 0, 1)
+    return {t.day + timedelta(days=k) for t in truncated for k in spread}
+
+
+def _in_period(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    days = frame["day"]
+    mask = (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    return frame[mask.to_numpy()]

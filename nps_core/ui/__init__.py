@@ -1,0 +1,1 @@
+"""Streamlit glue: the only part of nps_core that imports Streamlit."""
