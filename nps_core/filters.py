@@ -1,0 +1,247 @@
+"""The dashboard's shared filters as plain data: periods, comparisons, URL round trips.
+
+Everything here is pure (no Streamlit) so it is tested directly; ``nps_core.ui.filters``
+draws the widgets and keeps ``st.query_params`` in step with a ``FilterState``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "COMPARISONS",
+    "GRANULARITIES",
+    "PRESETS",
+    "FilterState",
+    "Period",
+    "comparison_period",
+    "default_granularity",
+    "filter_frame",
+    "parse_filters",
+    "resolve_period",
+    "to_query",
+]
+
+PRESETS: dict[str, str] = {
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "90d": "Last 90 days",
+    "this_month": "This month",
+    "last_month": "Last month",
+    "this_quarter": "This quarter",
+    "12m": "Last 12 months",
+    "custom": "Custom range",
+}
+COMPARISONS: dict[str, str] = {
+    "previous": "Previous period",
+    "last_year": "Same period last year",
+    "none": "No comparison",
+}
+GRANULARITIES: dict[str, str] = {"D": "Day", "W": "Week", "M": "Month", "Q": "Quarter"}
+DEFAULT_PRESET = "30d"
+DEFAULT_COMPARE = "previous"
+# How far back a custom range may reach; protects the API from a typo like 1026.
+OLDEST = date(2000, 1, 1)
+
+Comparison = Literal["previous", "last_year", "none"]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def label(self) -> str:
+        if self.start == self.end:
+            return f"{self.start:%d %b %Y}"
+        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def resolve_period(
+    preset: str, today: date, start: date | None = None, end: date | None = None
+) -> Period:
+    """The days a preset covers, ending today (``custom`` uses ``start``..``end``)."""
+    if preset == "custom":
+        if start is None or end is None:
+            raise ValueError("a custom range needs both dates")
+        return Period(min(start, end), max(start, end))
+    if preset in ("7d", "30d", "90d"):
+        return Period(today - timedelta(days=int(preset[:-1]) - 1), today)
+    if preset == "this_month":
+        return Period(_month_start(today), today)
+    if preset == "last_month":
+        last = _month_start(today) - timedelta(days=1)
+        return Period(_month_start(last), last)
+    if preset == "this_quarter":
+        return Period(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+    if preset == "12m":
+        return Period(_shift_year(today, -1) + timedelta(days=1), today)
+    raise ValueError(f"unknown period preset {preset!r}")
+
+
+def comparison_period(period: Period, mode: str) -> Period | None:
+    """The period to compare with: the same length just before, or a year earlier."""
+    if mode == "previous":
+        end = period.start - timedelta(days=1)
+        return Period(end - timedelta(days=period.days - 1), end)
+    if mode == "last_year":
+        return Period(_shift_year(period.start, -1), _shift_year(period.end, -1))
+    return None
+
+
+def default_granularity(period: Period) -> str:
+    """Enough points to see a shape, few enough that each has a usable sample."""
+    if period.days <= 31:
+        return "D"
+    if period.days <= 180:
+        return "W"
+    if period.days <= 730:
+        return "M"
+    return "Q"
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """Every shared filter; ``to_query`` / ``parse_filters`` round-trip it through a URL."""
+
+    preset: str = DEFAULT_PRESET
+    start: date | None = None  # custom range only
+    end: date | None = None
+    compare: str = DEFAULT_COMPARE
+    channels: tuple[str, ...] = ()  # empty: all
+    categories: tuple[str, ...] = ()
+    target: float | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def period(self, today: date) -> Period:
+        return resolve_period(self.preset, today, self.start, self.end)
+
+    def comparison(self, today: date) -> Period | None:
+        return comparison_period(self.period(today), self.compare)
+
+    def with_(self, **changes: object) -> FilterState:
+        return replace(self, **changes)
+
+
+def _first(value: str | list[str] | None) -> str | None:
+    """Streamlit gives the last value of a repeated parameter; plain mappings may give lists."""
+    if isinstance(value, list):
+        return value[-1] if value else None
+    return value
+
+
+def _codes(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(dict.fromkeys(code.strip() for code in value.split(",") if code.strip()))
+
+
+def parse_filters(
+    params: Mapping[str, str | list[str]], today: date
+) -> tuple[FilterState, list[str]]:
+    """A ``FilterState`` from URL parameters, and a notice for each one that was ignored.
+
+    A bad value never raises: it falls back to the default and says so.
+    """
+    notices: list[str] = []
+    get = {key: _first(value) for key, value in params.items()}
+    preset = get.get("period") or DEFAULT_PRESET
+    if preset not in PRESETS:
+        notices.append(
+            f"Unknown period '{preset}' in the link; showing {PRESETS[DEFAULT_PRESET].lower()}."
+        )
+        preset = DEFAULT_PRESET
+    start = end = None
+    if preset == "custom":
+        try:
+            start = date.fromisoformat(get.get("from") or "")
+            end = date.fromisoformat(get.get("to") or "")
+            if start > end:
+                start, end = end, start
+            if start < OLDEST or end > today + timedelta(days=1):
+                raise ValueError
+        except ValueError:
+            notices.append(
+                "The link's custom dates are missing or invalid (use YYYY-MM-DD, not in the "
+                f"future); showing {PRESETS[DEFAULT_PRESET].lower()}."
+            )
+            preset, start, end = DEFAULT_PRESET, None, None
+    compare = get.get("compare") or DEFAULT_COMPARE
+    if compare not in COMPARISONS:
+        notices.append(
+            f"Unknown comparison '{compare}' in the link; comparing with the previous period."
+        )
+        compare = DEFAULT_COMPARE
+    target = None
+    if get.get("target"):
+        try:
+            target = float(get["target"] or "")
+            if not -100 <= target <= 100:
+                raise ValueError
+        except ValueError:
+            notices.append(
+                "The link's NPS target must be a number from -100 to 100; no target shown."
+            )
+            target = None
+    known = {"period", "from", "to", "compare", "channel", "category", "target"}
+    state = FilterState(
+        preset=preset,
+        start=start,
+        end=end,
+        compare=compare,
+        channels=_codes(get.get("channel")),
+        categories=_codes(get.get("category")),
+        target=target,
+        extra={k: v for k, v in get.items() if k not in known and v is not None},
+    )
+    return state, notices
+
+
+def to_query(state: FilterState) -> dict[str, str]:
+    """The URL parameters for ``state``; defaults are left out to keep links short."""
+    query: dict[str, str] = {}
+    if state.preset != DEFAULT_PRESET:
+        query["period"] = state.preset
+    if state.preset == "custom" and state.start and state.end:
+        query["from"], query["to"] = state.start.isoformat(), state.end.isoformat()
+    if state.compare != DEFAULT_COMPARE:
+        query["compare"] = state.compare
+    if state.channels:
+        query["channel"] = ",".join(state.channels)
+    if state.categories:
+        query["category"] = ",".join(state.categories)
+    if state.target is not None:
+        query["target"] = f"{state.target:g}"
+    query.update(state.extra)
+    return query
+
+
+def filter_frame(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The reviews the channel and category filters keep (all when a filter is empty)."""
+    mask = np.ones(len(frame), dtype=bool)
+    if state.channels:
+        mask &= frame["channel"].isin(state.channels).to_numpy()
+    if state.categories:
+        mask &= frame["category"].isin(state.categories).to_numpy()
+    return frame if mask.all() else frame[mask]
