@@ -1,0 +1,82 @@
+"""How numbers read everywhere in the dashboard: one place, so every page agrees."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "MINUS",
+    "NO_DATA",
+    "format_count",
+    "format_delta",
+    "format_margin",
+    "format_nps",
+    "format_nps_with_margin",
+    "format_p",
+    "format_share",
+    "significance_text",
+]
+
+MINUS = "\u2212"  # a real minus sign: as wide as the plus, unlike a hyphen
+NO_DATA = "\u2013"  # en dash for "no figure"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _signed(value: float, digits: int = 0) -> str:
+    rounded = round(value, digits)
+    if rounded == 0:
+        return f"{0:.{digits}f}"
+    sign = "+" if rounded > 0 else MINUS
+    return f"{sign}{abs(rounded):.{digits}f}"
+
+
+def format_nps(value: float | None) -> str:
+    """NPS as a signed whole number: "+42", "−7", "0"."""
+    return NO_DATA if _missing(value) else _signed(value)
+
+
+def format_margin(margin: float | None) -> str:
+    """Half-width of the interval: "± 6"."""
+    return "" if _missing(margin) else f"± {round(margin):.0f}"
+
+
+def format_nps_with_margin(value: float | None, margin: float | None) -> str:
+    """ "+42 ± 6" (or just the dash when there is no figure)."""
+    if _missing(value):
+        return NO_DATA
+    spread = format_margin(margin)
+    return f"{format_nps(value)} {spread}" if spread else format_nps(value)
+
+
+def format_delta(delta: float | None) -> str:
+    """A change in NPS points: "+5 pts", "−3 pts"."""
+    return NO_DATA if _missing(delta) else f"{_signed(delta)} pts"
+
+
+def format_share(share: float | None) -> str:
+    """A share as a whole percentage: "42%"."""
+    return NO_DATA if _missing(share) else f"{share * 100:.0f}%"
+
+
+def format_count(count: int | float | None) -> str:
+    """A count with thousands separators: "12,345"."""
+    return NO_DATA if _missing(count) else f"{int(count):,}"
+
+
+def format_p(p_value: float | None) -> str:
+    """ "p = 0.03", "p < 0.001"."""
+    if _missing(p_value):
+        return "p = " + NO_DATA
+    if p_value < 0.001:
+        return "p < 0.001"
+    return f"p = {p_value:.3f}" if p_value < 0.01 else f"p = {p_value:.2f}"
+
+
+def significance_text(p_value: float | None, significant: bool) -> str:
+    """ "significant (p = 0.004)" or "not significant (p = 0.41)"."""
+    if _missing(p_value):
+        return "no comparison (no reviews in one of the periods)"
+    return f"{'significant' if significant else 'not significant'} ({format_p(p_value)})"
