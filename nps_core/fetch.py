@@ -155,7 +155,8 @@ class _Planner:
     max_workers: int
     progress: Progress | None
     traits: _Traits
-    results: list[tuple[_Window, list[dict[str, Any]]]] = field(default_factory=list)
+    # Converted in the workers, while other requests are still on the wire.
+    results: list[tuple[_Window, pa.Table]] = field(default_factory=list)
     truncated: list[Truncation] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _probe_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -201,10 +202,13 @@ class _Planner:
         return self.client.raw_reviews(window.first, date_to, window.channel, window.category)
 
     def _keep(self, window: _Window, rows: list[dict[str, Any]]) -> None:
+        legacy_days = [window.first] * len(rows) if self.traits.legacy else None
+        table = _rows_to_table(rows, legacy_days)
+        codes = {key: pc.unique(table.column(key)).drop_null().to_pylist() for key in self._codes}
         with self._lock:
-            self.results.append((window, rows))
-            for key in ("channel", "category"):
-                self._codes[key].update(r[key] for r in rows if r.get(key) is not None)
+            self.results.append((window, table))
+            for key, found in codes.items():
+                self._codes[key].update(found)
 
     # -- dated servers ----------------------------------------------------------------------
 
@@ -310,10 +314,10 @@ class _Planner:
         both.start()
         inclusive.run(_Window(d, d) for d in days)
         both.join()
-        if any(rows for _, rows in inclusive.results):
+        if any(table.num_rows for _, table in inclusive.results):
             chosen, self.traits.inclusive = inclusive, True
         else:
-            nonempty = {w.first for w, rows in exclusive.results if rows}
+            nonempty = {w.first for w, table in exclusive.results if table.num_rows}
             # Under an inclusive rule with an empty period, only the last day's window
             # can show reviews (of the day after): ask for that day alone to tell.
             if nonempty == {days[-1]}:
@@ -359,14 +363,22 @@ def _client_id_text(value: Any) -> str | None:
     return str(value)
 
 
+def _timestamps(values: list[Any]) -> pa.Array:
+    """ISO 8601 strings as UTC timestamps; Arrow's parser is fast, pandas' more lenient."""
+    try:
+        return pc.cast(pa.array(values, pa.string()), pa.timestamp("ms", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        parsed = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
+        return pa.array(parsed.dt.as_unit("ms"), pa.timestamp("ms", tz="UTC"))
+
+
 def _rows_to_table(rows: list[dict[str, Any]], days: list[date] | None) -> pa.Table:
     """API review objects (any variant) as a table in the store's schema.
 
     ``days`` gives each row's day on legacy servers; otherwise it is the UTC day of
     ``created_at``.
     """
-    created = pd.to_datetime(_column(rows, "created_at"), format="ISO8601", utc=True)
-    created_at = pa.array(created.as_unit("ms"), pa.timestamp("ms", tz="UTC"))
+    created_at = _timestamps(_column(rows, "created_at"))
     comments = [c if c != "" else None for c in _column(rows, "comment")]
     columns = {
         "id": pa.array([int(i) for i in _column(rows, "id")], pa.int64()),
@@ -389,12 +401,39 @@ def _rows_to_table(rows: list[dict[str, Any]], days: list[date] | None) -> pa.Ta
 
 def _exact_ids(column: pa.ChunkedArray) -> pd.Series:
     """Client ids as Int64, else UInt64, else text: never through a float."""
-    for arrow_type, dtype in ((pa.int64(), "Int64"), (pa.uint64(), "UInt64")):
+    for arrow_type, dtype in ((pa.int64(), pd.Int64Dtype()), (pa.uint64(), pd.UInt64Dtype())):
         try:
-            return pd.Series(pc.cast(column, arrow_type).to_pandas(), dtype=dtype)
+            # The types mapper keeps nulls as NA: a plain to_pandas would make floats.
+            return pc.cast(column, arrow_type).to_pandas(types_mapper={arrow_type: dtype}.get)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
     return pd.Series(column.to_pandas(types_mapper={pa.string(): _STRING}.get), dtype=_STRING)
+
+
+def _sort_key(table: pa.Table) -> np.ndarray:
+    """Rows in frame order (time, then id; legacy rows by day), as one int64 per row."""
+    created = table.column("created_at")
+    if created.null_count == 0:
+        return created.cast(pa.int64()).to_numpy()
+    return table.column("day").cast(pa.int32()).to_numpy().astype(np.int64)
+
+
+def _ordered_unique(table: pa.Table) -> pa.Table:
+    """One row per review id (the last copy wins: later answers are newer) in frame order.
+
+    Copies come from padded, overlapping windows. A store read is already in order and
+    unique, so the common warm path skips the copy of every column that a take costs.
+    """
+    if table.num_rows == 0:
+        return table
+    ids = table.column("id").to_numpy()
+    key = _sort_key(table)
+    _, last_in_reversed = np.unique(ids[::-1], return_index=True)
+    keep = len(ids) - 1 - last_in_reversed
+    order = keep[np.lexsort((ids[keep], key[keep]))]
+    if len(order) == len(ids) and np.array_equal(order, np.arange(len(ids))):
+        return table
+    return table.take(pa.array(order))
 
 
 def empty_frame() -> pd.DataFrame:
@@ -403,43 +442,32 @@ def empty_frame() -> pd.DataFrame:
 
 
 def _table_to_frame(table: pa.Table, tz: str, *, legacy: bool) -> pd.DataFrame:
-    table = table.sort_by([("created_at", "ascending"), ("day", "ascending"), ("id", "ascending")])
-    strings = {pa.string(): _STRING}.get
-    created = pd.Series(table.column("created_at").to_pandas(), name="created_at")
-    if legacy:
-        day = pd.Series(table.column("day").to_pandas(date_as_object=False))
-    else:
-        day = created.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
-    rate = table.column("rate").to_numpy().astype(np.int8)
-    codes = _GROUP_CODES[np.clip(rate, 0, 10)] if len(rate) else np.array([], np.int8)
-    frame = pd.DataFrame(
-        {
-            "id": table.column("id").to_numpy().astype(np.int64),
-            "created_at": created.to_numpy(),
-            "day": day.to_numpy().astype("datetime64[ns]"),
-            "channel": pd.Categorical(table.column("channel").to_pandas()),
-            "category": pd.Categorical(table.column("category").to_pandas()),
-            "rate": rate,
-            "group": pd.Categorical.from_codes(codes, categories=list(GROUPS), ordered=True),
-            "comment": table.column("comment").to_pandas(types_mapper=strings),
-            "client_id": _exact_ids(table.column("client_id")),
-            "email": table.column("email").to_pandas(types_mapper=strings),
-            "phone": table.column("phone").to_pandas(types_mapper=strings),
-        }
+    """The store's rows as the review frame (see ARCHITECTURE.md for its columns)."""
+    table = _ordered_unique(table)
+    for name in ("channel", "category"):
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, name, pc.dictionary_encode(table.column(name)))
+    frame = table.drop_columns(["day", "client_id"]).to_pandas(
+        types_mapper={pa.string(): _STRING}.get
     )
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    created = frame["created_at"]
+    if legacy:
+        day = pd.Series(table.column("day").to_numpy().astype("datetime64[ns]"))
+    elif tz == "UTC":
+        day = created.dt.tz_localize(None).dt.floor("D")
+    else:
+        day = created.dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D")
+    rate = frame["rate"].to_numpy(np.int8)
+    codes = _GROUP_CODES[np.clip(rate, 0, 10)]
+    frame.insert(2, "day", day.to_numpy().astype("datetime64[ns]"))
+    frame.insert(
+        6, "group", pd.Categorical.from_codes(codes, categories=list(GROUPS), ordered=True)
+    )
+    frame.insert(8, "client_id", _exact_ids(table.column("client_id")))
+    frame["created_at"] = created.dt.as_unit("ns")
+    frame["id"] = frame["id"].astype(np.int64)
+    frame["rate"] = rate
     return frame
-
-
-def _dedupe(table: pa.Table) -> pa.Table:
-    """Keep the last copy of each review id (later answers win)."""
-    if table.num_rows == 0:
-        return table
-    ids = table.column("id").to_numpy()
-    reversed_ids = ids[::-1]
-    _, first_in_reversed = np.unique(reversed_ids, return_index=True)
-    keep = np.sort(len(ids) - 1 - first_in_reversed)
-    return table.take(pa.array(keep))
 
 
 def fetch_reviews(
@@ -479,7 +507,7 @@ def fetch_reviews(
         return _date_range(lo.date(), (hi - timedelta(microseconds=1)).date())
 
     def finish(table: pa.Table, **fields: Any) -> ReviewSet:
-        frame = _table_to_frame(_dedupe(table), tz, legacy=bool(traits.legacy))
+        frame = _table_to_frame(table, tz, legacy=bool(traits.legacy))
         frame = _in_period(frame, start, end)
         if channels is not None:
             frame = frame[frame["channel"].isin(list(channels))]
@@ -525,7 +553,7 @@ def fetch_reviews(
         if not traits.legacy or isinstance(planner, _LegacyPlanner):
             break
 
-    fetched = _fetched_table(planner, set(missing), legacy=bool(traits.legacy))
+    fetched = _fetched_table(planner, set(missing))
     fetched_at = datetime.now(UTC)
     incomplete = _days_touched(planner.truncated, legacy=bool(traits.legacy))
     if cache is not None:
@@ -585,13 +613,8 @@ def _run_plan(
     return planner
 
 
-def _fetched_table(planner: _Planner, wanted: set[date], *, legacy: bool) -> pa.Table:
-    tables = []
-    for window, rows in planner.results:
-        if not rows:
-            continue
-        days = [window.first] * len(rows) if legacy else None
-        tables.append(_rows_to_table(rows, days))
+def _fetched_table(planner: _Planner, wanted: set[date]) -> pa.Table:
+    tables = [table for _, table in planner.results if table.num_rows]
     if not tables:
         return STORE_SCHEMA.empty_table()
     table = pa.concat_tables(tables)

@@ -297,5 +297,8 @@ def test_channel_and_category_filters(server_factory):
 
 def test_rejects_reversed_period(server_factory):
     server = server_factory()
-    with NpsClient(server.url, SHOP_ID, SHOP_SECRET) as client, pytest.raises(ValueError, match="before start"):
+    with (
+        NpsClient(server.url, SHOP_ID, SHOP_SECRET) as client,
+        pytest.raises(ValueError, match="before start"),
+    ):
         fetch_reviews(client, DAY0, DAY0 - timedelta(days=1))

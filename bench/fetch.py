@@ -1,0 +1,231 @@
+"""Fetch benchmark: every review of a year, four ways, side by side in one run.
+
+    .venv/bin/python bench/fetch.py [--reviews 200000] [--runs 3]
+
+Against the bundled server (its own process, on a loopback port) holding 200,000 demo
+reviews over 365 days, with sale days over the 1000 cap:
+
+(a) naive: what a user would write — sequential, one request per day, list of dicts →
+    DataFrame (and it silently loses the reviews of any day over the cap);
+(b) raw floor: plain httpx pulling exactly the windows the planner chose, with the same
+    concurrency, no parsing at all;
+(c) fetch_reviews, cold (empty cache);
+(d) fetch_reviews, warm, in a new process (disk cache only).
+
+Also prints the requests each made and the memory of the frame, at 200,000 rows and at
+1,000,000 (the 200,000 replicated with fresh ids through the same conversion).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from nps_core.cache import ReviewCache  # noqa: E402
+from nps_core.client import NpsClient  # noqa: E402
+from nps_core.fetch import _rows_to_table, _table_to_frame, fetch_reviews  # noqa: E402
+from nps_core.server.demo import create_demo  # noqa: E402
+
+WORKERS = 8
+
+WARM_SNIPPET = """
+import sys, time, json
+from datetime import date
+sys.path.insert(0, {root!r})
+from nps_core.cache import ReviewCache
+from nps_core.client import NpsClient
+from nps_core.fetch import fetch_reviews
+times = []
+for _ in range({runs}):
+    cache = ReviewCache({cache!r})  # a fresh object: nothing in memory, all from disk
+    with NpsClient({url!r}, {shop!r}, {secret!r}) as client:
+        t0 = time.perf_counter()
+        result = fetch_reviews(client, date.fromisoformat({start!r}), date.fromisoformat({end!r}), cache=cache)
+        times.append(time.perf_counter() - t0)
+print(json.dumps({{"times": times, "rows": len(result.frame), "requests": result.requests}}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nps_core.server", "serve", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            httpx.get(f"{url}/openapi.json", timeout=1)
+            return process, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def naive(url: str, shop: str, secret: str, start: date, end: date) -> tuple[float, int, int]:
+    t0 = time.perf_counter()
+    records: list[dict] = []
+    day, requests = start, 0
+    while day <= end:
+        params = {"shop_id": shop, "shop_secret": secret, "date_from": str(day), "date_to": str(day)}
+        records.extend(httpx.get(f"{url}/nps/reviews", params=params, timeout=30).json())
+        requests += 1
+        day += timedelta(days=1)
+    frame = pd.DataFrame(records)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return time.perf_counter() - t0, requests, len(frame)
+
+
+class RecordingTransport(httpx.HTTPTransport):
+    """Remembers every URL the planner asked for, so (b) can replay exactly those."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(str(request.url))
+        return super().handle_request(request)
+
+
+def raw_floor(urls: list[str]) -> float:
+    with httpx.Client(timeout=30) as http, ThreadPoolExecutor(WORKERS) as pool:
+        t0 = time.perf_counter()
+        list(pool.map(lambda u: http.get(u).content, urls))
+        return time.perf_counter() - t0
+
+
+def cold(url, shop, secret, start, end, cache_dir: Path):
+    transport = RecordingTransport()
+    with NpsClient(url, shop, secret, transport=transport) as client:
+        t0 = time.perf_counter()
+        result = fetch_reviews(
+            client, start, end, cache=ReviewCache(cache_dir), max_workers=WORKERS
+        )
+        elapsed = time.perf_counter() - t0
+    return elapsed, result, transport.urls
+
+
+def warm(url, shop, secret, start, end, cache_dir: Path, runs: int) -> dict:
+    snippet = WARM_SNIPPET.format(
+        root=str(ROOT), runs=runs, cache=str(cache_dir), url=url, shop=shop, secret=secret,
+        start=str(start), end=str(end),
+    )  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", snippet], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def frame_megabytes(frame: pd.DataFrame) -> float:
+    return frame.memory_usage(deep=True).sum() / 2**20
+
+
+def million_row_frame(frame: pd.DataFrame, target: int = 1_000_000) -> pd.DataFrame:
+    """The 200,000 reviews replicated with fresh ids, through the fetch layer's conversion."""
+    base = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "created_at": frame["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z",
+            "channel": frame["channel"].astype(str),
+            "category": frame["category"].astype(str),
+            "rate": frame["rate"].astype(int),
+            "comment": frame["comment"].astype(object).where(frame["comment"].notna(), None),
+            "client_id": frame["client_id"].astype(object),
+            "email": frame["email"].astype(object).where(frame["email"].notna(), None),
+            "phone": frame["phone"].astype(object).where(frame["phone"].notna(), None),
+        }
+    )
+    records = base.to_dict("records")
+    copies, tables = -(-target // len(records)), []
+    for copy in range(copies):
+        offset = copy * 10_000_000
+        rows = [{**r, "id": r["id"] + offset} for r in records]
+        tables.append(_rows_to_table(rows, None))
+    table = pa.concat_tables(tables).slice(0, target)
+    return _table_to_frame(table, "UTC", legacy=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reviews", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        db = tmp_path / "api.sqlite3"
+        t0 = time.perf_counter()
+        shop, secret = create_demo(db, reviews=args.reviews, days=365)
+        print(f"demo database: {args.reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
+        server, url = start_server(db)
+        try:
+            today = datetime.now(UTC).date()
+            # A closed year (ending three days ago): the warm run needs no request at all.
+            end = today - timedelta(days=3)
+            start = end - timedelta(days=364)
+
+            a_time, a_requests, a_rows = naive(url, shop, secret, start, end)
+
+            c_times, b_times, result, urls = [], [], None, []
+            for run in range(args.runs):
+                cache_dir = tmp_path / f"cache-{run}"
+                elapsed, result, urls = cold(url, shop, secret, start, end, cache_dir)
+                c_times.append(elapsed)
+                b_times.append(raw_floor(urls))
+            assert result is not None
+            warm_closed = warm(url, shop, secret, start, end, tmp_path / "cache-0", args.runs + 2)
+            # The dashboard's usual view ends today: open days are always asked again.
+            cold(url, shop, secret, today - timedelta(days=364), today, tmp_path / "cache-0")
+            warm_open = warm(url, shop, secret, today - timedelta(days=364), today, tmp_path / "cache-0", args.runs + 2)  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(10)
+
+        a, b, c = a_time, statistics.median(b_times), statistics.median(c_times)
+        d = statistics.median(warm_closed["times"])
+        d_open = statistics.median(warm_open["times"])
+        print(f"period {start} .. {end} (365 days), {len(result.frame):,} reviews")
+        print(f"truncated cells: {len(result.truncated)}; complete: {result.complete}")
+        print()
+        print(f"{'':34}{'time':>10}{'requests':>10}{'rows':>10}")
+        print(f"{'(a) naive, sequential per day':34}{a * 1000:>8.0f}ms{a_requests:>10}{a_rows:>10,}")
+        print(f"{'(b) raw floor, planner windows':34}{b * 1000:>8.0f}ms{len(urls):>10}{'-':>10}")
+        print(f"{'(c) fetch_reviews cold':34}{c * 1000:>8.0f}ms{result.requests:>10}{len(result.frame):>10,}")
+        print(f"{'(d) warm, new process, closed year':34}{d * 1000:>8.1f}ms{warm_closed['requests']:>10}{warm_closed['rows']:>10,}")
+        print(f"{'    warm, year ending today':34}{d_open * 1000:>8.1f}ms{warm_open['requests']:>10}{warm_open['rows']:>10,}")
+        print()
+        print(f"(a)/(c) = {a / c:.1f}x   (target >= 5x)")
+        print(f"(c)/(b) = {c / b:.2f}x  (target <= 1.3x)")
+        print(f"(c)/(d) = {c / d:.0f}x   (target >= 50x; year ending today: {c / d_open:.0f}x)")
+        print(f"naive lost {len(result.frame) - a_rows:,} reviews to the cap without a word")
+        print()
+        print(f"frame memory, {len(result.frame):,} rows: {frame_megabytes(result.frame):.1f} MB")
+        big = million_row_frame(result.frame)
+        print(f"frame memory, {len(big):,} rows: {frame_megabytes(big):.1f} MB (target <= 250 MB)")
+
+
+if __name__ == "__main__":
+    main()
