@@ -1,9 +1,15 @@
 """On-disk store of fetched reviews, by day, for the fetch layer.
 
-Layout: ``ROOT/<hash of source key>/`` holds one Parquet file per month of reviews and a
-``manifest.json`` saying, per day, whether the day is *complete* (closed, fetched whole
-and untruncated: safe to serve without asking the API) or only *provisional* (the last
-good copy of an open or incomplete day: served only as stale data when the API fails).
+Layout: ``ROOT/<hash of source key>/`` holds one Arrow IPC file per month of reviews
+(memory-mapped on read: a warm year loads in milliseconds) and a ``manifest.json``
+saying, per day, whether the day is
+
+* *complete*: closed, fetched whole and untruncated — served without asking the API;
+* *settled*: closed, but a day × channel × category of it hit the API's cap at the
+  finest split. Asking again cannot return more, so the copy is served for an hour at a
+  time together with its truncation record (the result still says incomplete);
+* otherwise *provisional*: the last good copy of an open day, served only as stale
+  data when the API fails.
 
 The source key names the API and the shop (base URL and shop id), never the secret.
 Writes go through a temporary file and ``os.replace`` under an exclusive file lock, so
@@ -19,16 +25,17 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.ipc as ipc
 
-__all__ = ["STORE_SCHEMA", "ReviewCache", "StoredDays"]
+__all__ = ["EPOCH_ORDINAL", "STORE_SCHEMA", "ReviewCache", "StoredDays", "keep_rows"]
 
 # `day` is the day a review is filed under: its UTC day, or, on legacy servers that
 # send no timestamps, the server's own day the review was fetched for.
@@ -51,12 +58,39 @@ STORE_SCHEMA = pa.schema(
 
 @dataclass(frozen=True)
 class StoredDays:
-    """What the store holds for a range of days."""
+    """What the store holds for a range of days (``table`` ordered by time, then id)."""
 
     table: pa.Table
     complete: frozenset[date]
     provisional: frozenset[date]
     fetched_at: datetime | None
+    # Settled days and when they were fetched; truncation records found on them.
+    settled: dict[date, datetime] = field(default_factory=dict)
+    truncations: tuple[dict[str, Any], ...] = ()
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _write_ipc(table: pa.Table, path: Path) -> None:
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def keep_rows(table: pa.Table, mask: np.ndarray) -> pa.Table:
+    """The rows where ``mask`` holds, as zero-copy slices when they form a few runs.
+
+    The store's tables are ordered, so dropping a range of days leaves one or two runs:
+    slicing avoids copying every column as ``filter`` would.
+    """
+    if mask.all():
+        return table
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).astype(np.int8)))
+    starts, ends = edges[::2], edges[1::2]
+    if len(starts) > 64:
+        return table.filter(pa.array(mask))
+    pieces = [table.slice(a, b - a) for a, b in zip(starts, ends, strict=True)]
+    return pa.concat_tables(pieces) if pieces else table.schema.empty_table()
 
 
 def _month(day: date) -> str:
@@ -118,10 +152,11 @@ class ReviewCache:
         key = (source, month)
         if key in self._memory:
             return self._memory[key]
-        path = folder / f"{month}.parquet"
+        path = folder / f"{month}.arrow"
         if not path.exists():
             return None
-        table = pq.read_table(path, schema=STORE_SCHEMA)
+        # The map stays open as long as the table's buffers live (they point into it).
+        table = ipc.open_file(pa.memory_map(str(path))).read_all()
         self._memory[key] = table
         return table
 
@@ -136,19 +171,32 @@ class ReviewCache:
                 for month in _months(first, last)
                 if (table := self._month_table(source, folder, month)) is not None
             ]
-        complete, provisional, stamps = set(), set(), []
+        complete, provisional, settled, truncations, stamps = set(), set(), {}, [], []
         for text, info in manifest["days"].items():
             day = date.fromisoformat(text)
-            if first <= day <= last:
-                (complete if info["complete"] else provisional).add(day)
-                stamps.append(info["fetched_at"])
+            if not first <= day <= last:
+                continue
+            if info["complete"]:
+                complete.add(day)
+            elif info.get("settled"):
+                settled[day] = datetime.fromisoformat(info["fetched_at"])
+            else:
+                provisional.add(day)
+            truncations.extend(info.get("truncated", ()))
+            stamps.append(info["fetched_at"])
         table = pa.concat_tables(tables) if tables else STORE_SCHEMA.empty_table()
-        if tables:
-            days = table.column("day")
-            mask = pc.and_(pc.greater_equal(days, first), pc.less_equal(days, last))
-            table = table.filter(mask)
+        day_numbers = table.column("day").cast(pa.int32()).to_numpy()
+        lo, hi = first.toordinal() - EPOCH_ORDINAL, last.toordinal() - EPOCH_ORDINAL
+        table = keep_rows(table, (day_numbers >= lo) & (day_numbers <= hi))
         fetched_at = datetime.fromisoformat(min(stamps)) if stamps else None
-        return StoredDays(table, frozenset(complete), frozenset(provisional), fetched_at)
+        return StoredDays(
+            table,
+            frozenset(complete),
+            frozenset(provisional),
+            fetched_at,
+            settled,
+            tuple(truncations),
+        )
 
     def traits(self, source: str) -> dict[str, Any]:
         """What was learnt about the source's API (``date_to`` semantics, legacy)."""
@@ -164,22 +212,33 @@ class ReviewCache:
         days: Iterable[date],
         *,
         complete: Iterable[date],
+        settled: Iterable[date] = (),
+        truncations: Iterable[dict[str, Any]] = (),
         traits: dict[str, Any] | None = None,
         fetched_at: datetime | None = None,
     ) -> None:
         """Replace the stored copy of ``days`` with the rows of ``table`` filed under them.
 
-        Days in ``complete`` are marked complete; the rest provisional. A provisional
-        copy never overwrites a complete one.
+        Days in ``complete`` are marked complete, days in ``settled`` settled, the rest
+        provisional; ``truncations`` (dicts with a ``day`` key) are kept with their day.
+        A provisional copy never overwrites a complete one.
         """
         days = set(days)
         complete = set(complete) & days
+        settled = set(settled) & days
+        cut_by_day: dict[str, list[dict[str, Any]]] = {}
+        for record in truncations:
+            cut_by_day.setdefault(str(record["day"]), []).append(record)
         stamp = (fetched_at or datetime.now(UTC)).isoformat()
         with self._locked(source) as folder:
             manifest = self._read_manifest(folder)
             known = manifest["days"]
             # Keep complete days complete: a later provisional copy is no better.
-            days = {d for d in days if d in complete or not known.get(str(d), {}).get("complete")}
+            days = {
+                d
+                for d in days
+                if d in complete or d in settled or not known.get(str(d), {}).get("complete")
+            }
             if not days:
                 return
             by_month: dict[str, list[date]] = {}
@@ -193,14 +252,22 @@ class ReviewCache:
                 if old is not None:
                     old = old.filter(pc.invert(pc.is_in(old.column("day"), value_set=keep)))
                     new_rows = pa.concat_tables([old, new_rows])
-                new_rows = new_rows.sort_by([("day", "ascending"), ("id", "ascending")])
+                # Frame order (time, then id) lets a warm read skip re-sorting.
+                new_rows = new_rows.sort_by(
+                    [("day", "ascending"), ("created_at", "ascending"), ("id", "ascending")]
+                ).combine_chunks()
                 self._write_atomic(
-                    folder / f"{month}.parquet",
-                    lambda tmp, rows=new_rows: pq.write_table(rows, tmp, compression="zstd"),
+                    folder / f"{month}.arrow",
+                    lambda tmp, rows=new_rows: _write_ipc(rows, tmp),
                 )
-                self._memory[(source, month)] = new_rows
+                self._memory.pop((source, month), None)
             for day in days:
-                known[str(day)] = {"complete": day in complete, "fetched_at": stamp}
+                info: dict[str, Any] = {"complete": day in complete, "fetched_at": stamp}
+                if day in settled:
+                    info["settled"] = True
+                if str(day) in cut_by_day:
+                    info["truncated"] = cut_by_day[str(day)]
+                known[str(day)] = info
             if traits:
                 manifest.setdefault("traits", {}).update(traits)
             manifest["source"] = source
@@ -222,6 +289,7 @@ class ReviewCache:
                     day = date.fromisoformat(text)
                     if (first is None or day >= first) and (last is None or day <= last):
                         info["complete"] = False
+                        info.pop("settled", None)
                 self._write_manifest(folder, manifest)
 
     def _sources(self) -> list[str]:

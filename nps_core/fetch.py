@@ -25,7 +25,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nps_core.cache import STORE_SCHEMA, ReviewCache
+from nps_core.cache import EPOCH_ORDINAL, STORE_SCHEMA, ReviewCache, StoredDays, keep_rows
 from nps_core.client import NpsClient
 from nps_core.errors import AuthError, NpsApiError
 from nps_core.models import GROUPS
@@ -47,6 +47,8 @@ PAGE_LIMIT = 1000
 MAX_WINDOW_DAYS = 92
 # Days younger than this (in UTC) may still receive reviews: never cached as complete.
 OPEN_DAYS = 3
+# A settled day (closed, cut by the cap at the finest split) is asked again this often.
+SETTLED_RECHECK = timedelta(hours=1)
 # Split capped windows so each piece is expected to hold this share of the cap.
 TARGET_FILL = 0.7
 
@@ -528,19 +530,24 @@ def fetch_reviews(
     for _ in range(2):
         days = plan_days()
         stored = cache.load(source, days[0], days[-1]) if cache is not None else None
-        cached = stored.complete if stored is not None else frozenset()
+        cached = _served_from_store(stored, now)
         missing = [d for d in days if d not in cached]
+        kept_cuts = _stored_truncations(stored, cached)
         if not missing:
             assert stored is not None
             return finish(
-                stored.table, complete=True, fetched_at=stored.fetched_at, cached_days=len(days)
+                stored.table,
+                complete=not kept_cuts,
+                truncated=kept_cuts,
+                fetched_at=stored.fetched_at,
+                cached_days=len(days),
             )
         try:
             planner = _run_plan(client, missing, traits, page_limit, max_workers, progress)
         except AuthError:
             raise
         except NpsApiError as error:
-            if stored is None or not (stored.complete or stored.provisional):
+            if stored is None or not (stored.complete or stored.provisional or stored.settled):
                 raise
             return finish(
                 stored.table,
@@ -553,31 +560,72 @@ def fetch_reviews(
         if not traits.legacy or isinstance(planner, _LegacyPlanner):
             break
 
-    fetched = _fetched_table(planner, set(missing))
+    fetched = _ordered_unique(_fetched_table(planner, set(missing)))
     fetched_at = datetime.now(UTC)
     incomplete = _days_touched(planner.truncated, legacy=bool(traits.legacy))
+    closed = [d for d in missing if d < closed_before]
     if cache is not None:
         cache.save(
             source,
             fetched,
             missing,
-            complete=[d for d in missing if d < closed_before and d not in incomplete],
+            complete=[d for d in closed if d not in incomplete],
+            settled=[d for d in closed if d in incomplete],
+            truncations=[{**asdict(t), "day": t.day.isoformat()} for t in planner.truncated],
             traits=traits.as_dict(),
             fetched_at=fetched_at,
         )
-    parts = [fetched]
-    if stored is not None and stored.complete:
-        keep = pa.array(sorted(stored.complete), pa.date32())
-        parts.insert(0, stored.table.filter(pc.is_in(stored.table.column("day"), value_set=keep)))
+    truncated = sorted(
+        (*kept_cuts, *planner.truncated), key=lambda t: (t.day, t.channel or "", t.category or "")
+    )
+    table = fetched
+    if stored is not None and cached:
+        table = _interleave(_only_days(stored.table, cached), fetched)
     return finish(
-        pa.concat_tables(parts),
-        complete=not planner.truncated,
-        truncated=tuple(
-            sorted(planner.truncated, key=lambda t: (t.day, t.channel or "", t.category or ""))
-        ),
+        table,
+        complete=not truncated,
+        truncated=tuple(truncated),
         fetched_at=fetched_at,
         cached_days=len(days) - len(missing),
     )
+
+
+def _served_from_store(stored: StoredDays | None, now: datetime) -> frozenset[date]:
+    """Days the store answers for: complete ones, and settled ones checked lately."""
+    if stored is None:
+        return frozenset()
+    fresh = {day for day, at in stored.settled.items() if now - at < SETTLED_RECHECK}
+    return stored.complete | fresh
+
+
+def _stored_truncations(stored: StoredDays | None, days: frozenset[date]) -> tuple[Truncation, ...]:
+    if stored is None:
+        return ()
+    cuts = (
+        Truncation(date.fromisoformat(str(c["day"])), c["channel"], c["category"], c["returned"])
+        for c in stored.truncations
+    )
+    return tuple(cut for cut in cuts if cut.day in days)
+
+
+def _only_days(table: pa.Table, days: frozenset[date]) -> pa.Table:
+    numbers = table.column("day").cast(pa.int32()).to_numpy()
+    wanted = np.array([d.toordinal() - EPOCH_ORDINAL for d in days], dtype=np.int32)
+    return keep_rows(table, np.isin(numbers, wanted))
+
+
+def _interleave(stored: pa.Table, fetched: pa.Table) -> pa.Table:
+    """Two ordered tables of disjoint days as one ordered table, from zero-copy slices."""
+    if fetched.num_rows == 0 or stored.num_rows == 0:
+        return fetched if stored.num_rows == 0 else stored
+    at = np.searchsorted(_sort_key(stored), _sort_key(fetched), side="right")
+    cuts, starts = np.unique(at, return_index=True)
+    pieces, previous = [], 0
+    for cut, begin, end in zip(cuts, starts, [*starts[1:], len(at)], strict=True):
+        pieces += [stored.slice(previous, cut - previous), fetched.slice(begin, end - begin)]
+        previous = cut
+    pieces.append(stored.slice(previous))
+    return pa.concat_tables(pieces)
 
 
 def _run_plan(

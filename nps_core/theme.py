@@ -12,7 +12,6 @@ __all__ = [
     "NPS_COLOR",
     "NPS_SCALE",
     "TARGET_COLOR",
-    "group_of_rate",
 ]
 
 GROUP_COLORS: dict[str, str] = {

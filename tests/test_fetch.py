@@ -302,3 +302,24 @@ def test_rejects_reversed_period(server_factory):
         pytest.raises(ValueError, match="before start"),
     ):
         fetch_reviews(client, DAY0, DAY0 - timedelta(days=1))
+
+
+def test_settled_days_keep_their_truncation_without_asking_again(server_factory, tmp_path):
+    rows = random_rows(5, hot_cell=True)
+    (hot_day, _, _), *_ = over_cap_cells(rows)
+    server = server_factory(rows, page_limit=CAP)
+    cache = ReviewCache(tmp_path / "cache")
+    period = (DAY0, DAY0 + timedelta(days=23))
+    with NpsClient(server.url, SHOP_ID, SHOP_SECRET) as client:
+        first = fetch_reviews(client, *period, page_limit=CAP, cache=cache)
+        second = fetch_reviews(client, *period, page_limit=CAP, cache=cache)
+        # An hour later the settled days are asked again, in case the server changed.
+        later = datetime.now(UTC) + timedelta(hours=2)
+        third = fetch_reviews(client, *period, page_limit=CAP, cache=cache, now=later)
+    assert second.requests == 0
+    assert second.truncated == first.truncated
+    assert [t.day for t in second.truncated] == [hot_day]
+    assert not second.complete
+    pd.testing.assert_frame_equal(first.frame, second.frame)
+    assert third.requests > 0
+    assert third.truncated == first.truncated
