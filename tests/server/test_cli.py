@@ -1,0 +1,180 @@
+"""`python -m nps_core.server ...` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from nps_core.server.demo import DEMO_SHOP_ID, demo_secret
+from nps_core.server.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nps_core.server", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_demo_prints_credentials(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    done = cli("demo", "--db", db, "--reviews", "3000", "--days", "60", "--seed", "7")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"shop_id={DEMO_SHOP_ID}", f"shop_secret={demo_secret(7)}"]
+    store = Store(db)
+    assert store.count_reviews(DEMO_SHOP_ID) == 3000
+    store.close()
+
+
+def test_add_shop_then_load(tmp_path: Path) -> None:
+    db = tmp_path / "shop.sqlite3"
+    done = cli(
+        "add-shop",
+        "--db",
+        db,
+        "--shop-id",
+        "s1",
+        "--shop-secret",
+        "k1",
+        "--channel",
+        "web:Website",
+        "--channel",
+        "email",
+        "--category",
+        "delivery:Delivery",
+    )
+    assert done.returncode == 0, done.stderr
+    done = cli(
+        "add-shop", "--db", db, "--shop-id", "s1", "--shop-secret", "k1", "--category", "support"
+    )
+    assert done.returncode == 0, done.stderr
+    store = Store(db)
+    assert [(c.code, c.name) for c in store.active_channels("s1")] == [
+        ("web", "Website"),
+        ("email", "email"),
+    ]
+    assert [c.code for c in store.active_categories("s1")] == ["delivery", "support"]
+
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "created_at,channel,category,rate\n2024-01-01,web,delivery,9\n2024-01-02,web,delivery,0\n"
+    )
+    done = cli("load", "--db", db, "--shop-id", "s1", good)
+    assert done.returncode == 0, done.stderr
+    assert "2" in done.stdout
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "created_at,channel,category,rate\n2024-01-03,web,delivery,9\n2024-01-04,web,delivery,12\n"
+    )
+    done = cli("load", "--db", db, "--shop-id", "s1", bad)
+    assert done.returncode == 1
+    assert "line 3" in done.stderr
+    assert "rate" in done.stderr
+    assert store.count_reviews("s1") == 2
+    store.close()
+
+
+def test_import_shop(tmp_path: Path) -> None:
+    db = tmp_path / "import.sqlite3"
+    definition = {
+        "shop_id": "rich",
+        "secret": "s3cret",
+        "name": "Rich shop",
+        "channels": [{"code": "web", "name": "Website"}, {"code": "kiosk", "active": False}],
+        "categories": [
+            {
+                "code": "delivery",
+                "name": "Delivery",
+                "promoter_question": "Why so happy?",
+                "detractor_success": "Sorry!",
+            },
+            {"code": "old", "active": False},
+        ],
+    }
+    path = tmp_path / "shop.json"
+    path.write_text(json.dumps([definition]))
+    done = cli("import-shop", "--db", db, path)
+    assert done.returncode == 0, done.stderr
+    store = Store(db)
+    shop = store.get_shop("rich")
+    assert shop is not None
+    assert (shop.secret, shop.name) == ("s3cret", "Rich shop")
+    assert [c.code for c in store.active_channels("rich")] == ["web"]
+    (category,) = store.active_categories("rich")
+    assert (category.promoter_question, category.detractor_success) == ("Why so happy?", "Sorry!")
+    store.close()
+    path.write_text(json.dumps({"shop_id": "x"}))
+    done = cli("import-shop", "--db", db, path)
+    assert done.returncode == 1
+    assert "secret" in done.stderr
+
+
+def test_serve(tmp_path: Path) -> None:
+    db = tmp_path / "serve.sqlite3"
+    assert (
+        cli(
+            "add-shop", "--db", db, "--shop-id", "s", "--shop-secret", "k", "--channel", "web"
+        ).returncode
+        == 0
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nps_core.server",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--shape",
+            "envelope",
+            "--date-to",
+            "exclusive",
+            "--page-limit",
+            "10",
+            "--day-tz",
+            "Europe/Berlin",
+            "--rate-limit",
+            "100",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/nps/channels"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = httpx.get(url, params={"shop_id": "s"}, timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        assert answer.json()["payload"]["channels"][0]["code"] == "web"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_bad_arguments_exit_nonzero(tmp_path: Path) -> None:
+    assert cli("serve").returncode != 0
+    done = cli("load", "--db", tmp_path / "x.sqlite3", "--shop-id", "s", tmp_path / "missing.csv")
+    assert done.returncode == 1
+    assert "error" in done.stderr

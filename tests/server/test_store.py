@@ -1,0 +1,107 @@
+"""Store: schema, upserts, the replace rule and exact client ids."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from nps_core.server.store import DAY_MS, Store, client_id_for
+
+from .conftest import OTHER_SHOP, SECRET, SHOP
+
+NOON = 1_700_000_000_000 - 1_700_000_000_000 % DAY_MS + DAY_MS // 2
+
+
+def test_shop_repr_hides_secret(db_path: Path) -> None:
+    store = Store(db_path)
+    shop = store.get_shop(SHOP)
+    assert shop is not None
+    assert shop.secret == SECRET
+    assert SECRET not in repr(shop)
+    assert store.get_shop("nope") is None
+    store.close()
+
+
+def test_upserts_keep_ids_and_texts(db_path: Path) -> None:
+    store = Store(db_path)
+    first = store.add_channel(SHOP, "channel_id", "Renamed")
+    again = store.add_channel(SHOP, "channel_id", active=False)
+    assert first == again
+    assert [c.code for c in store.active_channels(SHOP)] == ["email"]
+    assert {c.code: c.name for c, _ in store.all_channels(SHOP)}["channel_id"] == "Renamed"
+    store.add_category(SHOP, "category_id", promoter_question="New?")
+    category = next(c for c in store.active_categories(SHOP) if c.code == "category_id")
+    assert category.promoter_question == "New?"
+    assert category.detractor_success == "Sorry, we will do better."
+    store.close()
+
+
+def test_replace_rule(db_path: Path) -> None:
+    store = Store(db_path)
+    kw = {"channel": "email", "category": "support"}
+    a = store.create_review(SHOP, rate=3, email="A@x.io", created_ms=NOON, **kw)
+    b = store.create_review(SHOP, rate=9, email="a@X.io", created_ms=NOON + 3600_000, **kw)
+    assert a == b
+    c = store.create_review(SHOP, rate=5, email="a@x.io", created_ms=NOON + DAY_MS, **kw)
+    d = store.create_review(OTHER_SHOP, rate=5, email="a@x.io", created_ms=NOON, **kw)
+    assert len({a, c, d}) == 3
+    rows = store.all_reviews(SHOP)
+    assert [(r["id"], r["rate"]) for r in rows] == [(a, 9), (c, 5)]
+    assert rows[0]["created_ms"] == NOON + 3600_000
+    assert rows[0]["identity"] == "email:a@x.io"
+    store.close()
+
+
+def test_client_id_is_stable_63_bit() -> None:
+    values = [client_id_for(SHOP, f"email:user{i}@x.io") for i in range(200)]
+    assert all(0 <= v < 2**63 for v in values)
+    assert sum(v > 2**53 for v in values) > 190
+    assert client_id_for(SHOP, "email:a@b.co") == client_id_for(SHOP, "email:a@b.co")
+    assert client_id_for(SHOP, "email:a@b.co") != client_id_for(OTHER_SHOP, "email:a@b.co")
+
+
+def test_bulk_insert_and_queries(db_path: Path) -> None:
+    store = Store(db_path)
+    rows = [
+        {"created_ms": NOON + i, "channel": "email", "category": "support", "rate": i % 11}
+        for i in range(50)
+    ]
+    rows.append(
+        {
+            "created_ms": NOON,
+            "channel": "x",
+            "category": "y",
+            "rate": 7,
+            "client_id": 1515915625535836508,
+            "phone": "+1 555 0100",
+        }
+    )
+    assert store.insert_reviews_bulk(SHOP, rows) == 51
+    assert store.count_reviews(SHOP) == 51
+    assert store.count_reviews(SHOP, channel="email", start_ms=NOON + 10, end_ms=NOON + 20) == 10
+    page = store.query_reviews(SHOP, limit=5)
+    assert [r["id"] for r in page] == sorted(r["id"] for r in page)
+    assert len(page) == 5
+    last = store.all_reviews(SHOP)[-1]
+    assert last["client_id"] == 1515915625535836508
+    assert last["identity"] == "phone:15550100"
+    store.close()
+
+
+def test_concurrent_duplicates_leave_one_row(db_path: Path) -> None:
+    barrier = threading.Barrier(16)
+    store = Store(db_path)
+
+    def write(rate: int) -> None:
+        barrier.wait()
+        store.create_review(
+            SHOP, channel="email", category="support", rate=rate, did="dev-9", created_ms=NOON
+        )
+
+    threads = [threading.Thread(target=write, args=(1 + i % 10,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(store.all_reviews(SHOP)) == 1
+    store.close()
