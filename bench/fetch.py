@@ -39,7 +39,7 @@ import pyarrow as pa  # noqa: E402
 
 from nps_core.cache import ReviewCache  # noqa: E402
 from nps_core.client import NpsClient  # noqa: E402
-from nps_core.fetch import _rows_to_table, _table_to_frame, fetch_reviews  # noqa: E402
+from nps_core.fetch import _table_to_frame, fetch_reviews, rows_to_table  # noqa: E402
 from nps_core.server.demo import create_demo  # noqa: E402
 
 WORKERS = 8
@@ -89,7 +89,12 @@ def naive(url: str, shop: str, secret: str, start: date, end: date) -> tuple[flo
     records: list[dict] = []
     day, requests = start, 0
     while day <= end:
-        params = {"shop_id": shop, "shop_secret": secret, "date_from": str(day), "date_to": str(day)}
+        params = {
+            "shop_id": shop,
+            "shop_secret": secret,
+            "date_from": str(day),
+            "date_to": str(day),
+        }
         records.extend(httpx.get(f"{url}/nps/reviews", params=params, timeout=30).json())
         requests += 1
         day += timedelta(days=1)
@@ -163,7 +168,7 @@ def million_row_frame(frame: pd.DataFrame, target: int = 1_000_000) -> pd.DataFr
     for copy in range(copies):
         offset = copy * 10_000_000
         rows = [{**r, "id": r["id"] + offset} for r in records]
-        tables.append(_rows_to_table(rows, None))
+        tables.append(rows_to_table(rows))
     table = pa.concat_tables(tables).slice(0, target)
     return _table_to_frame(table, "UTC", legacy=False)
 
@@ -211,11 +216,19 @@ def main() -> None:
         print(f"truncated cells: {len(result.truncated)}; complete: {result.complete}")
         print()
         print(f"{'':34}{'time':>10}{'requests':>10}{'rows':>10}")
-        print(f"{'(a) naive, sequential per day':34}{a * 1000:>8.0f}ms{a_requests:>10}{a_rows:>10,}")
+        print(
+            f"{'(a) naive, sequential per day':34}{a * 1000:>8.0f}ms{a_requests:>10}{a_rows:>10,}"
+        )
         print(f"{'(b) raw floor, planner windows':34}{b * 1000:>8.0f}ms{len(urls):>10}{'-':>10}")
-        print(f"{'(c) fetch_reviews cold':34}{c * 1000:>8.0f}ms{result.requests:>10}{len(result.frame):>10,}")
-        print(f"{'(d) warm, new process, closed year':34}{d * 1000:>8.1f}ms{warm_closed['requests']:>10}{warm_closed['rows']:>10,}")
-        print(f"{'    warm, year ending today':34}{d_open * 1000:>8.1f}ms{warm_open['requests']:>10}{warm_open['rows']:>10,}")
+        print(
+            f"{'(c) fetch_reviews cold':34}{c * 1000:>8.0f}ms{result.requests:>10}{len(result.frame):>10,}"
+        )
+        print(
+            f"{'(d) warm, new process, closed year':34}{d * 1000:>8.1f}ms{warm_closed['requests']:>10}{warm_closed['rows']:>10,}"
+        )
+        print(
+            f"{'    warm, year ending today':34}{d_open * 1000:>8.1f}ms{warm_open['requests']:>10}{warm_open['rows']:>10,}"
+        )
         print()
         print(f"(a)/(c) = {a / c:.1f}x   (target >= 5x)")
         print(f"(c)/(b) = {c / b:.2f}x  (target <= 1.3x)")

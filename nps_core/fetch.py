@@ -22,9 +22,10 @@ so that none of that changes the result:
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -172,24 +173,27 @@ class _Planner:
     # -- running ------------------------------------------------------------------------
 
     def run(self, windows: Iterable[_Window]) -> None:
+        # Finished futures arrive on a queue: O(1) per window, where waiting on the
+        # whole pending set again after each one would be quadratic.
+        finished: queue.SimpleQueue[Future[list[_Window]]] = queue.SimpleQueue()
         with ThreadPoolExecutor(self.max_workers, thread_name_prefix="nps-fetch") as pool:
-            pending: set[Future[list[_Window]]] = set()
+            running = 0
 
             def submit(batch: Iterable[_Window]) -> None:
+                nonlocal running
                 for window in batch:
-                    pending.add(pool.submit(self._process, window))
+                    pool.submit(self._process, window).add_done_callback(finished.put)
+                    running += 1
                     self._total += 1
                 self._report()
 
             submit(windows)
             try:
-                while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        pending.discard(future)
-                        children = future.result()
-                        self._done += 1
-                        submit(children)
+                while running:
+                    children = finished.get().result()
+                    running -= 1
+                    self._done += 1
+                    submit(children)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -204,13 +208,9 @@ class _Planner:
         return self.client.raw_reviews(window.first, date_to, window.channel, window.category)
 
     def _keep(self, window: _Window, rows: list[dict[str, Any]]) -> None:
-        legacy_days = [window.first] * len(rows) if self.traits.legacy else None
-        table = _rows_to_table(rows, legacy_days)
-        codes = {key: pc.unique(table.column(key)).drop_null().to_pylist() for key in self._codes}
+        table = _raw_table(rows, window.first if self.traits.legacy else None)
         with self._lock:
             self.results.append((window, table))
-            for key, found in codes.items():
-                self._codes[key].update(found)
 
     # -- dated servers ----------------------------------------------------------------------
 
@@ -281,7 +281,11 @@ class _Planner:
                         self._codes[name] |= codes
                 self._listed = True
         with self._lock:
-            return sorted(self._codes[key])
+            seen = [t.column(key) for _, t in self.results if t.num_rows]
+        codes = set(self._codes[key])
+        for column in seen:
+            codes.update(pc.unique(column).drop_null().to_pylist())
+        return sorted(codes)
 
     def _split_segment(self, window: _Window, returned: int) -> list[_Window]:
         if window.channel is None:
@@ -353,52 +357,110 @@ class _LegacyPlanner(_Planner):
         return self.process_legacy(window)
 
 
-def _column(rows: list[dict[str, Any]], key: str, fallback: str | None = None) -> list[Any]:
-    if fallback is None:
-        return [r.get(key) for r in rows]
-    return [r.get(key, r.get(fallback)) for r in rows]
+# A review as most answers send it: read in one C++ pass by `Table.from_pylist`.
+_CURRENT_SHAPE = pa.schema(
+    [
+        ("id", pa.int64()),
+        ("created_at", pa.string()),
+        ("channel", pa.string()),
+        ("category", pa.string()),
+        ("rate", pa.int8()),
+        ("comment", pa.string()),
+        ("client_id", pa.int64()),
+        ("email", pa.string()),
+        ("phone", pa.string()),
+    ]
+)
+# What a window's answer becomes in the worker; `_store_table` finishes it once for all.
+_RAW_SCHEMA = pa.schema(
+    [
+        *(f.with_type(pa.string()) if f.name == "client_id" else f for f in _CURRENT_SHAPE),
+        ("day", pa.date32()),
+    ]
+)
 
 
-def _client_id_text(value: Any) -> str | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    return str(value)
+def _values(rows: list[dict[str, Any]], key: str, older: str) -> list[Any]:
+    """A field of every row under its current name, or its older one (rate/score)."""
+    if rows and key not in rows[0] and older in rows[0]:
+        key, older = older, key
+    return [r[key] if key in r else r.get(older) for r in rows]
 
 
-def _timestamps(values: list[Any]) -> pa.Array:
+def _array(values: list[Any], arrow_type: pa.DataType) -> pa.Array:
+    """Values as ``arrow_type``: directly when they are clean, per value when not
+    (ids sent as text, client ids mixing numbers and text)."""
+    try:
+        return pa.array(values, arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        if arrow_type == pa.string():
+            return pa.array(
+                [None if v is None or isinstance(v, bool) else str(v) for v in values], arrow_type
+            )
+        return pa.array([None if v is None else int(v) for v in values], arrow_type)
+
+
+def _raw_table(rows: list[dict[str, Any]], day: date | None) -> pa.Table:
+    """One answer's review objects (any variant in the contract) as a raw table.
+
+    Cheap on purpose — it runs per window in the workers; parsing dates and blanking
+    empty strings happen once, on the whole result, in ``_store_table``. ``day`` is the
+    window's day on legacy servers, whose reviews carry no date.
+    """
+    table = None
+    if rows and "rate" in rows[0] and "client_id" in rows[0]:
+        try:
+            table = pa.Table.from_pylist(rows, schema=_CURRENT_SHAPE)
+            table = table.set_column(6, "client_id", pc.cast(table.column(6), pa.string()))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            table = None
+    if table is None:
+        table = pa.table(
+            {
+                "id": _array([r["id"] for r in rows], pa.int64()),
+                "created_at": _array([r.get("created_at") for r in rows], pa.string()),
+                "channel": _array([r.get("channel") for r in rows], pa.string()),
+                "category": _array([r.get("category") for r in rows], pa.string()),
+                "rate": _array(_values(rows, "rate", "score"), pa.int8()),
+                "comment": _array([r.get("comment") for r in rows], pa.string()),
+                "client_id": _array(_values(rows, "client_id", "client"), pa.string()),
+                "email": _array([r.get("email") for r in rows], pa.string()),
+                "phone": _array([r.get("phone") for r in rows], pa.string()),
+            }
+        )
+    return table.append_column("day", pa.array([day] * len(rows), pa.date32()))
+
+
+def _timestamps(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """ISO 8601 strings as UTC timestamps; Arrow's parser is fast, pandas' more lenient."""
     try:
-        return pc.cast(pa.array(values, pa.string()), pa.timestamp("ms", tz="UTC"))
+        return pc.cast(values, pa.timestamp("ms", tz="UTC"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        parsed = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
-        return pa.array(parsed.dt.as_unit("ms"), pa.timestamp("ms", tz="UTC"))
+        parsed = pd.to_datetime(values.to_pandas(), format="ISO8601", utc=True)
+        return pa.chunked_array([pa.array(parsed.dt.as_unit("ms"), pa.timestamp("ms", tz="UTC"))])
 
 
-def _rows_to_table(rows: list[dict[str, Any]], days: list[date] | None) -> pa.Table:
-    """API review objects (any variant) as a table in the store's schema.
+def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
 
-    ``days`` gives each row's day on legacy servers; otherwise it is the UTC day of
-    ``created_at``.
-    """
-    created_at = _timestamps(_column(rows, "created_at"))
-    comments = [c if c != "" else None for c in _column(rows, "comment")]
-    columns = {
-        "id": pa.array([int(i) for i in _column(rows, "id")], pa.int64()),
-        "created_at": created_at,
-        "day": pa.array(days, pa.date32())
-        if days is not None
-        else pc.cast(created_at, pa.date32()),
-        "channel": pa.array(_column(rows, "channel"), pa.string()),
-        "category": pa.array(_column(rows, "category"), pa.string()),
-        "rate": pa.array([int(r) for r in _column(rows, "rate", "score")], pa.int8()),
-        "comment": pa.array(comments, pa.string()),
-        "client_id": pa.array(
-            [_client_id_text(v) for v in _column(rows, "client_id", "client")], pa.string()
-        ),
-        "email": pa.array([v or None for v in _column(rows, "email")], pa.string()),
-        "phone": pa.array([v or None for v in _column(rows, "phone")], pa.string()),
-    }
+
+def _store_table(raw: pa.Table) -> pa.Table:
+    """Raw answers as the store's schema: timestamps parsed, a day for every row (its
+    UTC day, unless a legacy window gave it one), empty strings as missing."""
+    created_at = _timestamps(raw.column("created_at"))
+    day = raw.column("day")
+    if day.null_count:
+        day = pc.coalesce(day, pc.cast(created_at, pa.date32()))
+    columns = {name: raw.column(name) for name in STORE_SCHEMA.names if name in raw.schema.names}
+    columns.update({"created_at": created_at, "day": day})
+    for name in ("comment", "client_id", "email", "phone"):
+        columns[name] = _blank_as_null(columns[name])
     return pa.table(columns, schema=STORE_SCHEMA)
+
+
+def rows_to_table(rows: list[dict[str, Any]], day: date | None = None) -> pa.Table:
+    """API review objects as a table in the store's schema (for tools and benchmarks)."""
+    return _store_table(_raw_table(rows, day))
 
 
 def _exact_ids(column: pa.ChunkedArray) -> pd.Series:
@@ -665,9 +727,10 @@ def _fetched_table(planner: _Planner, wanted: set[date]) -> pa.Table:
     tables = [table for _, table in planner.results if table.num_rows]
     if not tables:
         return STORE_SCHEMA.empty_table()
-    table = pa.concat_tables(tables)
-    keep = pa.array(sorted(wanted), pa.date32())
-    return table.filter(pc.is_in(table.column("day"), value_set=keep))
+    table = _store_table(pa.concat_tables(tables))
+    numbers = table.column("day").cast(pa.int32()).to_numpy()
+    keep = np.array([d.toordinal() - EPOCH_ORDINAL for d in wanted], dtype=np.int32)
+    return table.filter(pa.array(np.isin(numbers, keep)))
 
 
 def _days_touched(truncated: Sequence[Truncation], *, legacy: bool) -> set[date]:

@@ -12,7 +12,14 @@ import pytest
 
 from nps_core import client as client_module
 from nps_core.client import NpsClient, normalize_review
-from nps_core.errors import ApiUnavailable, AuthError, BadRequest, RateLimited, ShopNotFound
+from nps_core.errors import (
+    ApiUnavailable,
+    AuthError,
+    BadRequest,
+    NpsApiError,
+    RateLimited,
+    ShopNotFound,
+)
 
 SECRET = "s3cr3t-0123456789abcdef"
 BIG_ID = 1515915625535836508  # > 2**53: a float would round it
@@ -244,3 +251,21 @@ def test_normalize_review_variants():
 
 def test_redact_helper():
     assert client_module.redact("a secret b", ["secret", None, ""]) == "a *** b"
+
+
+def test_integers_beyond_64_bits_stay_exact():
+    huge = 2**70 + 1  # the fast parser would read it as a float
+    text = f'[{{"id": 1, "client_id": {huge}, "rate": 9, "channel": "a", "category": "b"}}]'
+
+    with make_client(lambda request: httpx.Response(200, content=text.encode())) as client:
+        (review,) = client.reviews()
+    assert review.client_id == huge
+
+
+def test_an_answer_that_is_not_json_is_an_api_error():
+    answer = httpx.Response(200, content=b"<html>")
+    with (
+        make_client(lambda request: answer) as client,
+        pytest.raises(NpsApiError, match="not JSON"),
+    ):
+        client.channels()

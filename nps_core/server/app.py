@@ -33,18 +33,11 @@ from nps_core.server.responses import error_response, json_response
 from nps_core.server.store import CATEGORY_TEXTS, Shop, Store
 from nps_core.validation import check_text, validate_review
 
-__all__ = ["FAULT_KINDS", "FaultKind", "NpsApp", "ServerOptions", "create_app", "iso_ms"]
+__all__ = ["FAULT_KINDS", "FaultKind", "NpsApp", "ServerOptions", "create_app"]
 
-_EPOCH = datetime(1970, 1, 1)
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def iso_ms(ms: int) -> str:
-    """Epoch milliseconds as the vendor writes them: 2023-07-21T02:35:06.374Z."""
-    # Integer timedelta arithmetic: exact, unlike a float timestamp.
-    return (_EPOCH + timedelta(milliseconds=ms)).isoformat(timespec="milliseconds") + "Z"
 
 
 class NpsApp(FastAPI):
@@ -99,33 +92,6 @@ def _parse_day(value: str | None, name: str) -> date | None:
         except ValueError:
             pass
     raise RequestError(400, f"{name} must be a date in YYYY-MM-DD format")
-
-
-def _review_json(row: dict[str, Any]) -> dict[str, Any]:
-    client_id = row["client_id"]
-    return {
-        "id": row["id"],
-        "channel": row["channel"],
-        "category": row["category"],
-        "rate": row["rate"],
-        "comment": row["comment"],
-        "client_id": client_id,
-        "client": client_id,
-        "email": row["email"],
-        "phone": row["phone"],
-        "created_at": iso_ms(row["created_ms"]),
-    }
-
-
-def _legacy_review_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "client": row["client_id"],
-        "rate": row["rate"],
-        "channel": row["channel"],
-        "category": row["category"],
-        "comment": row["comment"],
-    }
 
 
 def create_app(db_path: str | Path, options: ServerOptions | None = None) -> FastAPI:
@@ -239,16 +205,18 @@ def create_app(db_path: str | Path, options: ServerOptions | None = None) -> Fas
                 end = None if last == date.max else _day_start_ms(last + timedelta(days=1), tz)
             else:
                 end = _day_start_ms(last, tz)
-        rows = store.query_reviews(
+        reviews = store.reviews_json(
             shop.shop_id,
             start,
             end,
             params.get("channel"),
             params.get("category"),
             limit=options.page_limit,
+            legacy=options.legacy,
         )
-        to_json = _legacy_review_json if options.legacy else _review_json
-        return json_response(wrap("reviews", [to_json(r) for r in rows]))
+        if options.shape == "envelope":
+            reviews = f'{{"status":"success","payload":{{"reviews":{reviews}}}}}'
+        return Response(reviews.encode(), media_type="application/json")
 
     @app.post("/nps/create", include_in_schema=False)
     async def create(request: Request) -> Response:
