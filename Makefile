@@ -45,6 +45,9 @@ bench: $(VENV)/.dev /usr/bin/chromium
 	$(BIN)/python bench/text.py
 	$(BIN)/python bench/fetch.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/fuzz.py
+	$(BIN)/python bench/writers.py
+	$(BIN)/python bench/faults.py
 
 # The bundled server on its own, over a demo database (self-host example).
 serve: $(VENV)/.runtime

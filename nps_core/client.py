@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 import orjson
@@ -32,7 +33,7 @@ from nps_core.errors import (
 )
 from nps_core.models import Category, Channel, Review
 
-__all__ = ["NpsClient", "normalize_review", "redact"]
+__all__ = ["NpsClient", "normalize_review", "redact", "secret_forms"]
 
 logger = logging.getLogger("nps_core.client")
 
@@ -52,7 +53,7 @@ class _SecretFilter(logging.Filter):
 
     def add(self, secret: str) -> None:
         with self._lock:
-            self.secrets.add(secret)
+            self.secrets.update(secret_forms(secret))
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
@@ -64,9 +65,25 @@ class _SecretFilter(logging.Filter):
 
 
 _secret_filter = _SecretFilter()
-# httpx logs every request URL (query string included) at INFO.
-for _name in ("httpx", "nps_core"):
+# httpx logs every request URL (query string included) at INFO. A logger's filters do
+# not apply to its children's records, hence this module's own logger too.
+for _name in ("httpx", "nps_core", logger.name):
     logging.getLogger(_name).addFilter(_secret_filter)
+
+
+def secret_forms(secret: str) -> list[str]:
+    """The secret as given and as it travels in a URL, longest first.
+
+    httpx logs the request URL, where a secret with characters such as ``/``, ``+``
+    or non-ASCII letters appears percent-encoded, not as given.
+    """
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        str(httpx.QueryParams({"s": secret})).removeprefix("s="),
+    }
+    return sorted(forms, key=len, reverse=True)
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
@@ -193,6 +210,7 @@ class NpsClient:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.shop_id = shop_id
@@ -203,6 +221,8 @@ class NpsClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._sleep = sleep
+        # The shared 429 pause is kept on this clock; tests pair it with `sleep`.
+        self._clock = clock
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=timeout,
@@ -349,13 +369,13 @@ class NpsClient:
 
     def _wait_for_shared_pause(self) -> None:
         with self._lock:
-            delay = self._resume_at - time.monotonic()
+            delay = self._resume_at - self._clock()
         if delay > 0:
             self._sleep(delay)
 
     def _pause_everyone(self, seconds: float) -> None:
         with self._lock:
-            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+            self._resume_at = max(self._resume_at, self._clock() + seconds)
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter keeps parallel workers from retrying in lockstep.
@@ -416,4 +436,4 @@ class NpsClient:
         return NpsApiError(status, message)
 
     def _clean(self, value: object) -> str:
-        return redact(str(value), [self._secret])
+        return redact(str(value), secret_forms(self._secret) if self._secret else [])

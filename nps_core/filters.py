@@ -6,7 +6,7 @@ draws the widgets and keeps ``st.query_params`` in step with a ``FilterState``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
@@ -18,10 +18,12 @@ __all__ = [
     "COMPARISONS",
     "GRANULARITIES",
     "PRESETS",
+    "ROLLING_WINDOWS",
     "FilterState",
     "Period",
     "comparison_period",
     "default_granularity",
+    "drop_unknown_codes",
     "filter_frame",
     "parse_filters",
     "resolve_period",
@@ -44,6 +46,8 @@ COMPARISONS: dict[str, str] = {
     "none": "No comparison",
 }
 GRANULARITIES: dict[str, str] = {"D": "Day", "W": "Week", "M": "Month", "Q": "Quarter"}
+# Rolling NPS windows in days: a week, four whole weeks (same weekday mix), a quarter.
+ROLLING_WINDOWS: dict[int, str] = {7: "7 days", 28: "28 days", 90: "90 days"}
 DEFAULT_PRESET = "30d"
 DEFAULT_COMPARE = "previous"
 # How far back a custom range may reach; protects the API from a typo like 1026.
@@ -132,10 +136,16 @@ class FilterState:
     channels: tuple[str, ...] = ()  # empty: all
     categories: tuple[str, ...] = ()
     target: float | None = None
+    granularity: str | None = None  # None: chosen from the period's length
+    rolling: int | None = None  # days of the rolling NPS line; None: no line
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def period(self, today: date) -> Period:
         return resolve_period(self.preset, today, self.start, self.end)
+
+    def freq(self, today: date) -> str:
+        """The trend granularity: the chosen one, else the period's default."""
+        return self.granularity or default_granularity(self.period(today))
 
     def comparison(self, today: date) -> Period | None:
         return comparison_period(self.period(today), self.compare)
@@ -204,7 +214,36 @@ def parse_filters(
                 "The link's NPS target must be a number from -100 to 100; no target shown."
             )
             target = None
-    known = {"period", "from", "to", "compare", "channel", "category", "target"}
+    granularity = (get.get("granularity") or "").upper() or None
+    if granularity is not None and granularity not in GRANULARITIES:
+        notices.append(
+            f"Unknown granularity '{get['granularity']}' in the link (use D, W, M or Q); "
+            "choosing one from the period's length."
+        )
+        granularity = None
+    rolling = None
+    if get.get("rolling"):
+        windows = ", ".join(str(days) for days in ROLLING_WINDOWS)
+        try:
+            rolling = int(get["rolling"] or "")
+            if rolling not in ROLLING_WINDOWS:
+                raise ValueError
+        except ValueError:
+            notices.append(
+                f"The link's rolling window must be one of {windows} days; no rolling line."
+            )
+            rolling = None
+    known = {
+        "period",
+        "from",
+        "to",
+        "compare",
+        "channel",
+        "category",
+        "target",
+        "granularity",
+        "rolling",
+    }
     state = FilterState(
         preset=preset,
         start=start,
@@ -213,6 +252,8 @@ def parse_filters(
         channels=_codes(get.get("channel")),
         categories=_codes(get.get("category")),
         target=target,
+        granularity=granularity,
+        rolling=rolling,
         extra={k: v for k, v in get.items() if k not in known and v is not None},
     )
     return state, notices
@@ -233,6 +274,10 @@ def to_query(state: FilterState) -> dict[str, str]:
         query["category"] = ",".join(state.categories)
     if state.target is not None:
         query["target"] = f"{state.target:g}"
+    if state.granularity is not None:
+        query["granularity"] = state.granularity
+    if state.rolling is not None:
+        query["rolling"] = str(state.rolling)
     query.update(state.extra)
     return query
 
@@ -245,3 +290,25 @@ def filter_frame(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     if state.categories:
         mask &= frame["category"].isin(state.categories).to_numpy()
     return frame if mask.all() else frame[mask]
+
+
+def drop_unknown_codes(
+    state: FilterState, channels: Collection[str], categories: Collection[str]
+) -> tuple[FilterState, list[str]]:
+    """Drop channel and category codes nobody knows (a typo in a link), saying which."""
+    notices = [
+        f"Unknown {kind} '{code}' in the link; ignored."
+        for kind, chosen, known in (
+            ("channel", state.channels, channels),
+            ("category", state.categories, categories),
+        )
+        for code in chosen
+        if code not in known
+    ]
+    if not notices:
+        return state, []
+    kept = state.with_(
+        channels=tuple(code for code in state.channels if code in channels),
+        categories=tuple(code for code in state.categories if code in categories),
+    )
+    return kept, notices

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import math
+from datetime import date
+
+import pandas as pd
 
 __all__ = [
     "MINUS",
     "NO_DATA",
     "format_count",
     "format_delta",
+    "format_interval",
     "format_margin",
     "format_nps",
     "format_nps_with_margin",
     "format_p",
+    "format_period",
+    "format_points",
     "format_share",
     "significance_text",
 ]
@@ -56,6 +62,18 @@ def format_delta(delta: float | None) -> str:
     return NO_DATA if _missing(delta) else f"{_signed(delta)} pts"
 
 
+def format_points(points: float | None, digits: int = 1) -> str:
+    """A contribution in NPS points, finer than a delta: "+2.4 pts", "−0.3 pts"."""
+    return NO_DATA if _missing(points) else f"{_signed(points, digits)} pts"
+
+
+def format_interval(low: float | None, high: float | None) -> str:
+    """A confidence interval of NPS: "+36 to +48"."""
+    if _missing(low) or _missing(high):
+        return NO_DATA
+    return f"{format_nps(low)} to {format_nps(high)}"
+
+
 def format_share(share: float | None) -> str:
     """A share as a whole percentage: "42%"."""
     return NO_DATA if _missing(share) else f"{share * 100:.0f}%"
@@ -80,3 +98,15 @@ def significance_text(p_value: float | None, significant: bool) -> str:
     if _missing(p_value):
         return "no comparison (no reviews in one of the periods)"
     return f"{'significant' if significant else 'not significant'} ({format_p(p_value)})"
+
+
+def format_period(start: date | pd.Timestamp, freq: str) -> str:
+    """A trend period by its first day: "3 Mar 2026", "week of 2 Mar 2026", "Mar 2026", "Q1 2026"."""
+    day = pd.Timestamp(start)
+    if freq == "W":
+        return f"week of {day.day} {day:%b %Y}"
+    if freq == "M":
+        return f"{day:%b %Y}"
+    if freq == "Q":
+        return f"Q{day.quarter} {day.year}"
+    return f"{day.day} {day:%b %Y}"

@@ -7,10 +7,16 @@ colour blindness: detractors vermillion (red), passives amber, promoters bluish 
 from __future__ import annotations
 
 __all__ = [
+    "BAND_FILL",
+    "FADED_OPACITY",
     "GROUP_COLORS",
     "GROUP_LABELS",
+    "MIX_COLOR",
     "NPS_COLOR",
     "NPS_SCALE",
+    "RATE_COLOR",
+    "ROLLING_COLOR",
+    "SEGMENT_COLORS",
     "TARGET_COLOR",
 ]
 
@@ -25,6 +31,26 @@ GROUP_LABELS: dict[str, str] = {
     "promoter": "Promoters (9–10)",
 }
 NPS_COLOR = "#0072B2"
+# The confidence band around the NPS line: the line's blue, mostly transparent.
+BAND_FILL = "rgba(0, 114, 178, 0.15)"
+ROLLING_COLOR = "#56B4E9"
 TARGET_COLOR = "#CC79A7"
+# Figures from fewer than SMALL_N reviews are drawn at this opacity: visible, not trusted.
+FADED_OPACITY = 0.35
+# Drivers of a change: shift in the response mix vs change within segments.
+MIX_COLOR = "#56B4E9"
+RATE_COLOR = "#0072B2"
+# Lines per segment, Okabe–Ito order with the group colours last so that a segment line
+# is rarely mistaken for a group.
+SEGMENT_COLORS: list[str] = [
+    "#0072B2",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#999999",
+]
 # Diverging scale for NPS from −100 to +100: vermillion through light grey to blue-green.
 NPS_SCALE: list[tuple[float, str]] = [(0.0, "#D55E00"), (0.5, "#F2F2F2"), (1.0, "#009E73")]

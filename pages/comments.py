@@ -1,5 +1,102 @@
-"""Placeholder until its issue lands."""
+"""Comments: every review of the period, filtered, searched, grouped by theme, exported."""
+
+from __future__ import annotations
+
+from functools import partial
 
 import streamlit as st
 
-st.title("comments")
+from nps_core.comments import (
+    RATE_HIGH,
+    RATE_LOW,
+    count_text,
+    export_csv,
+    filter_mask,
+    review_table,
+    theme_terms,
+)
+from nps_core.models import GROUPS
+from nps_core.theme import GROUP_LABELS
+from nps_core.ui import comments_view as view
+from nps_core.ui.filters import shared_filters
+
+THEMES_SHOWN = 12
+
+ctx = shared_filters()
+view.init_widgets(ctx.state.extra)
+
+st.title("Comments")
+st.caption(f"{ctx.period.label()} · newest first · comments are shown exactly as written")
+
+groups_col, rate_col, toggle_col = st.columns([3, 2, 1.4], vertical_alignment="bottom")
+groups_col.pills(
+    "Groups",
+    GROUPS,
+    selection_mode="multi",
+    format_func=GROUP_LABELS.get,
+    key=view.KEY_GROUPS,
+    help="None chosen: every group.",
+    wrap=True,
+    persist_state="session",
+)
+rate_col.slider("Rate", RATE_LOW, RATE_HIGH, key=view.KEY_RATE, persist_state="session")
+toggle_col.toggle("Only with a comment", key=view.KEY_WITH_COMMENT, persist_state="session")
+st.text_input(
+    "Search comments",
+    key=view.KEY_QUERY,
+    type="search",
+    placeholder='e.g. courier late · "not working" · доставка',
+    help="Ignores case and accents; several words must all occur; "
+    '"quote a phrase" to find it as written.',
+    persist_state="session",
+)
+
+terms = view.themes(ctx)
+themes_help = (
+    "Words and two-word phrases most typical of one side compared with the other "
+    "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
+    "Choose one to list the comments that contain it."
+)
+detractor_col, promoter_col = st.columns(2)
+with detractor_col:
+    view.term_pills(
+        f"Typical of detractors ({terms.n_detractor:,} comments)",
+        theme_terms(terms.detractor, THEMES_SHOWN),
+        key=view.KEY_TERM_DETRACTOR,
+        help=themes_help,
+    )
+with promoter_col:
+    view.term_pills(
+        f"Typical of promoters ({terms.n_promoter:,} comments)",
+        theme_terms(terms.promoter, THEMES_SHOWN),
+        key=view.KEY_TERM_PROMOTER,
+        help=themes_help,
+    )
+view.unlisted_term_button()
+filters = view.current_filters()
+view.sync_url(filters)
+
+rows = ctx.frame[filter_mask(ctx.frame, view.normalized_comments(ctx), filters)]
+names = {"channel_names": ctx.channel_names, "category_names": ctx.category_names}
+tz = ctx.settings.timezone
+count_col, export_col = st.columns([4, 1], vertical_alignment="center")
+count_col.markdown(f"**{count_text(len(rows), len(ctx.frame))}**")
+export_col.download_button(
+    "Download CSV",
+    data=partial(export_csv, rows, tz=tz, **names),
+    file_name=f"comments-{ctx.period.start}-{ctx.period.end}.csv",
+    mime="text/csv",
+    icon="⬇️",
+    on_click="ignore",
+    disabled=rows.empty,
+    width="stretch",
+)
+st.dataframe(
+    review_table(rows, tz=tz, **names),
+    column_config=view.table_config(ctx.frame),
+    hide_index=True,
+    height=560,
+    placeholder="",
+    lazy=len(rows) > view.LAZY_ROWS,
+    alt="Reviews of the period",
+)

@@ -1,38 +1,36 @@
-"""Overview: the period's NPS, response count and group split."""
+"""Overview: the period's NPS and its margin, the change, the trend and the rate mix."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import streamlit as st
 
-from nps_core.errors import AuthError, NpsApiError
-from nps_core.metrics import summarize
-from nps_core.ui.data import data_as_of, get_settings, load_reviews
+from nps_core.charts import composition_figure, distribution_figure, trend_figure
+from nps_core.filters import COMPARISONS
+from nps_core.ui.display import has_reviews, kpi_row, page_header, plot
+from nps_core.ui.filters import granularity_control, rolling_control, shared_filters
+from nps_core.views import kpis, overview
 
-settings = get_settings()
-with st.sidebar:
-    st.caption("Data source")
-    st.markdown(f"**{settings.source_label}**")
-    st.caption(f"API: `{settings.base_url}`  \nShop: `{settings.shop_id}`")
-
-st.title("Overview")
-end = date.today()
-start = end - timedelta(days=89)
-try:
-    reviews = load_reviews(start, end, settings.timezone)
-except AuthError as error:
-    st.error(f"The API refused the shop's credentials: {error.message}")
-    st.stop()
-except NpsApiError as error:
-    st.error(f"The API could not be reached and no earlier copy is stored: {error.message}")
+ctx = shared_filters()
+page_header("Overview", ctx)
+if not has_reviews(ctx):
     st.stop()
 
-summary = summarize(reviews.frame)
-st.caption(f"Last 90 days: {start:%d %b %Y} – {end:%d %b %Y} · data as of {data_as_of(reviews)}")
-cols = st.columns(5)
-cols[0].metric("NPS", f"{summary.nps:+.0f}", help=f"± {summary.margin:.0f} (95% interval)")
-cols[1].metric("Responses", f"{summary.n:,}")
-cols[2].metric("Promoters", f"{summary.promoter_share:.0%}")
-cols[3].metric("Passives", f"{summary.passive_share:.0%}")
-cols[4].metric("Detractors", f"{summary.detractor_share:.0%}")
+data = overview(ctx.frame, ctx.previous_frame, ctx.period, ctx.freq, ctx.state.rolling)
+comparison_name = COMPARISONS[ctx.state.compare] if ctx.comparison else None
+kpi_row(kpis(data, comparison_name))
+
+st.subheader("NPS over time")
+controls = st.columns([3, 2])
+with controls[0]:
+    freq = granularity_control(ctx)
+with controls[1]:
+    rolling = rolling_control(ctx)
+plot(trend_figure(data.trend, freq, target=ctx.state.target, rolling=rolling), key="trend")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Promoters, passives and detractors")
+    plot(composition_figure(data.trend, freq), key="composition")
+with right:
+    st.subheader("Rates given")
+    plot(distribution_figure(data.distribution), key="distribution")

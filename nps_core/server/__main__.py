@@ -136,6 +136,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from nps_core.server.app import create_app
+    from nps_core.server.logs import log_config
     from nps_core.server.options import ServerOptions
 
     options = ServerOptions(
@@ -148,7 +149,8 @@ def _serve(args: argparse.Namespace) -> int:
         fault_rate=args.fault_rate,
     )
     app = create_app(args.db, options)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # The access log stays on (operators want it), with shop_secret values blanked.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", log_config=log_config())
     return 0
 
 

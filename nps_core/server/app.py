@@ -112,6 +112,7 @@ def create_app(db_path: str | Path, options: ServerOptions | None = None) -> Fas
     app.openapi = lambda: document  # type: ignore[method-assign]
     app.state.store = store
     app.state.options = options
+    app.state.rate_limiter = limiter
 
     def wrap(key: str, items: list[dict[str, Any]]) -> Any:
         if options.shape == "envelope":

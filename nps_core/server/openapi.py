@@ -31,6 +31,9 @@ _DAY = {
     "anyOf": [{"maxLength": 0}, {"format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}],
 }
 
+# A filter of any length (an unknown code matches nothing), but never with NUL.
+_FILTER = {"type": "string", "pattern": _NO_NUL}
+
 _ERRORS = {
     400: "Malformed request or invalid field; `message` names the field.",
     403: "Shop secret missing or wrong (or, for create, neither secret nor did given).",
@@ -268,8 +271,8 @@ def build_openapi(options: ServerOptions) -> dict[str, Any]:
                         _SHOP_SECRET,
                         _param("date_from", "First day (YYYY-MM-DD).", _DAY),
                         _param("date_to", f"Last day (YYYY-MM-DD), {options.date_to}.", _DAY),
-                        _param("channel", "Channel code.", {"type": "string"}),
-                        _param("category", "Category code.", {"type": "string"}),
+                        _param("channel", "Channel code.", _FILTER),
+                        _param("category", "Category code.", _FILTER),
                     ],
                     "responses": {
                         "200": _list_response(

@@ -60,15 +60,35 @@ def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
+def _query_pairs(request: Request) -> list[tuple[str, str]]:
+    """The query string's pairs, strictly decoded: Starlette's own `query_params` would
+    turn invalid UTF-8 into U+FFFD, and a filter would then silently match nothing."""
+    try:
+        return parse_qsl(
+            request.scope.get("query_string", b"").decode("latin-1"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+        )
+    except UnicodeError:
+        raise RequestError(400, "query string is not valid UTF-8 after percent-decoding") from None
+
+
 def single_params(request: Request, names: Iterable[str]) -> dict[str, str]:
     """The named query parameters that are present and non-empty; repeats are an error."""
+    wanted = set(names)
+    seen: set[str] = set()
     out: dict[str, str] = {}
-    for name in names:
-        values = request.query_params.getlist(name)
-        if len(values) > 1:
+    for name, value in _query_pairs(request):
+        if name not in wanted:
+            continue
+        if name in seen:
             raise RequestError(400, f"query parameter {name} is given more than once")
-        if values and values[0] != "":
-            out[name] = values[0]
+        seen.add(name)
+        if "\x00" in value:
+            raise RequestError(400, f"{name}: must not contain NUL characters")
+        if value != "":
+            out[name] = value
     return out
 
 
@@ -178,16 +198,7 @@ def _media_type(header: str) -> tuple[str, dict[str, str]]:
 
 async def create_fields(request: Request, max_body_bytes: int) -> dict[str, Any]:
     """The fields of a create request: query string, overlaid by the body's fields."""
-    try:
-        query_pairs = parse_qsl(
-            request.scope.get("query_string", b"").decode("latin-1"),
-            keep_blank_values=True,
-            encoding="utf-8",
-            errors="strict",
-        )
-    except UnicodeError:
-        raise RequestError(400, "query string is not valid UTF-8 after percent-decoding") from None
-    fields = _pairs(query_pairs, "query string")
+    fields = _pairs(_query_pairs(request), "query string")
 
     body = await _read_body(request, max_body_bytes)
     if not body:

@@ -18,13 +18,14 @@ class RateLimiter:
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
-        self._clock = clock
+        # Seconds, monotonic; tests substitute a clock they can move.
+        self.clock = clock
         self._lock = threading.Lock()
         self._hits: dict[str, deque[float]] = {}
 
     def check(self, key: str) -> int | None:
         """Record a call; None if allowed, else whole seconds until one would be."""
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - WINDOW_S:

@@ -11,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from nps_core.server.app import create_app
+from nps_core.server.logs import log_config
 from nps_core.server.options import ServerOptions
 
 __all__ = ["ServerHandle", "start_server"]
@@ -77,6 +78,7 @@ def start_server(
         log_level="warning",
         lifespan="off",
         access_log=False,
+        log_config=log_config(),  # shop secrets blanked, should a host turn logs up
         # Do not let a stop() wait for slow (e.g. fault-injected) answers.
         timeout_graceful_shutdown=3,
     )

@@ -172,6 +172,11 @@ class Store:
         self.clock = clock
         self._local = threading.local()
         self._lock = threading.Lock()
+        # Writers of this process queue here rather than in SQLite's busy handler, which
+        # sleeps in growing steps and lets late arrivals overtake: with 50 concurrent
+        # writers that made the p99 latency 0.7 s instead of 0.13 s. Other processes
+        # writing to the same file still wait through busy_timeout.
+        self._write_lock = threading.Lock()
         # Weak: a pool thread that ends takes its connection with it (closed on
         # collection); close() reaches the ones still alive.
         self._connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
@@ -206,13 +211,14 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction holding the database's write lock from the start."""
         con = self._conn()
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+        with self._write_lock:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:

@@ -2,7 +2,9 @@
 
 Every page calls ``shared_filters()`` first. The filters live in ``st.query_params`` so a
 link reproduces the view; widgets start from the URL on a new session and the URL is
-rewritten from the widgets on every run.
+rewritten from the widgets on every run. The widgets keep their values when the page
+changes, so switching pages keeps the view. The trend controls (granularity, rolling
+window) are drawn by the pages that have a trend, but belong to the same state and URL.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from nps_core.config import Settings
 from nps_core.errors import AuthError, NpsApiError
 from nps_core.fetch import ReviewSet
 from nps_core.filters import (
     COMPARISONS,
+    GRANULARITIES,
     OLDEST,
     PRESETS,
+    ROLLING_WINDOWS,
     FilterState,
     Period,
+    default_granularity,
+    drop_unknown_codes,
     filter_frame,
     parse_filters,
     to_query,
@@ -30,11 +37,33 @@ from nps_core.filters import (
 from nps_core.models import Category, Channel
 from nps_core.ui.data import data_as_of, get_settings, load_catalog, load_reviews, refresh
 
-__all__ = ["FilterContext", "shared_filters", "today_in"]
+__all__ = [
+    "FilterContext",
+    "apply_filters",
+    "granularity_control",
+    "rolling_control",
+    "shared_filters",
+    "today_in",
+]
 
 # Session-state keys of the filter widgets (shared by every page).
 KEY_PRESET, KEY_RANGE, KEY_COMPARE = "flt_period", "flt_range", "flt_compare"
 KEY_CHANNELS, KEY_CATEGORIES, KEY_TARGET = "flt_channel", "flt_category", "flt_target"
+KEY_GRANULARITY, KEY_ROLLING = "flt_granularity", "flt_rolling"
+# Widget values for "no choice": granularity from the period's length, no rolling line.
+AUTO, NO_ROLLING = "auto", 0
+# The widgets seed from the URL once per session, then the URL follows them.
+_KEY_SEEDED = "flt_seeded"
+_WIDGET_KEYS = (
+    KEY_PRESET,
+    KEY_RANGE,
+    KEY_COMPARE,
+    KEY_CHANNELS,
+    KEY_CATEGORIES,
+    KEY_TARGET,
+    KEY_GRANULARITY,
+    KEY_ROLLING,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,15 +89,25 @@ class FilterContext:
     def category_label(self, code: str) -> str:
         return self.category_names.get(code, code)
 
+    @property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Names by frame column, as ``nps_core.views`` takes them."""
+        return {"channel": self.channel_names, "category": self.category_names}
+
+    @property
+    def freq(self) -> str:
+        return self.state.freq(self.today)
+
 
 def today_in(tz: str) -> date:
     return datetime.now(ZoneInfo(tz)).date()
 
 
-def _init_widgets(state: FilterState, today: date) -> None:
-    """Seed the widgets from the URL once per session (later runs keep what was chosen)."""
-    if KEY_PRESET in st.session_state:
-        return
+def _init_widgets(state: FilterState, today: date) -> bool:
+    """Seed the widgets from the URL once per session; True on that first run."""
+    if st.session_state.get(_KEY_SEEDED):
+        return False
+    st.session_state[_KEY_SEEDED] = True
     period = state.period(today)
     st.session_state[KEY_PRESET] = state.preset
     st.session_state[KEY_RANGE] = (period.start, period.end)
@@ -76,6 +115,27 @@ def _init_widgets(state: FilterState, today: date) -> None:
     st.session_state[KEY_CHANNELS] = list(state.channels)
     st.session_state[KEY_CATEGORIES] = list(state.categories)
     st.session_state[KEY_TARGET] = "" if state.target is None else f"{state.target:g}"
+    st.session_state[KEY_GRANULARITY] = state.granularity or AUTO
+    st.session_state[KEY_ROLLING] = state.rolling or NO_ROLLING
+    return True
+
+
+def _keep_across_pages() -> None:
+    """Carry the widget values over to this page's widgets.
+
+    A widget's identity includes its page, so each page's sidebar is a new set of
+    widgets; a value written to ``st.session_state`` before they are drawn is what they
+    start from (even when the previous page's run was cut short by the switch).
+    """
+    for key in _WIDGET_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def apply_filters(state: FilterState) -> None:
+    """Set the channel and category widgets to ``state`` (from a callback: drill-down)."""
+    st.session_state[KEY_CHANNELS] = list(state.channels)
+    st.session_state[KEY_CATEGORIES] = list(state.categories)
 
 
 def _load(period: Period, tz: str) -> ReviewSet:
@@ -105,11 +165,12 @@ def _catalog() -> tuple[list[Channel], list[Category]]:
         return [], []
 
 
-def _source_box(settings: Settings, reviews: ReviewSet) -> None:
-    with st.sidebar.container(border=True):
+def _source_box(box: DeltaGenerator, settings: Settings, reviews: ReviewSet) -> None:
+    with box:
         st.markdown(f"**{settings.source_label}**")
-        st.caption(f"Shop `{settings.shop_id}` · data as of {data_as_of(reviews)}")
-        if st.button("Refresh data", icon="🔄", use_container_width=True, key="flt_refresh"):
+        where = "" if settings.mode == "demo" else f" at `{settings.base_url}`"
+        st.caption(f"Shop `{settings.shop_id}`{where}  \nData as of {data_as_of(reviews)}")
+        if st.button("Refresh data", icon=":material/refresh:", width="stretch", key="flt_refresh"):
             refresh()
             st.rerun()
 
@@ -138,17 +199,28 @@ def _banners(
         )
 
 
-def _options(
-    catalog: list[Channel] | list[Category],
-    *frames: pd.DataFrame | None,
-    column: str,
-    chosen: list[str],
-) -> list[str]:
-    codes = {item.code for item in catalog} | set(chosen)
+def _codes(
+    catalog: list[Channel] | list[Category], *frames: pd.DataFrame | None, column: str
+) -> set[str]:
+    """Codes the API lists plus those seen in the reviews (retired ones have no entry)."""
+    codes = {item.code for item in catalog}
     for frame in frames:
         if frame is not None and len(frame):
-            codes |= set(frame[column].dropna().unique().tolist())
-    return sorted(codes)
+            codes |= {str(code) for code in frame[column].dropna().unique()}
+    return codes
+
+
+def _target(text: str) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        target = float(text)
+    except ValueError:
+        target = None
+    if target is None or not -100 <= target <= 100:
+        st.sidebar.caption(":red[The target must be a number from −100 to 100.]")
+        return None
+    return target
 
 
 def shared_filters() -> FilterContext:
@@ -156,11 +228,11 @@ def shared_filters() -> FilterContext:
     settings = get_settings()
     today = today_in(settings.timezone)
     state, notices = parse_filters(st.query_params.to_dict(), today)
-    _init_widgets(state, today)
-    for notice in notices:
-        st.toast(notice, icon="ℹ️")
+    seeding = _init_widgets(state, today)
+    _keep_across_pages()
 
     sidebar = st.sidebar
+    source_box = sidebar.container(border=True)  # filled once the reviews are in
     sidebar.header("Filters")
     preset = sidebar.selectbox("Period", list(PRESETS), format_func=PRESETS.get, key=KEY_PRESET)
     start = end = None
@@ -184,53 +256,52 @@ def shared_filters() -> FilterContext:
     channels, categories = _catalog()
     channel_names = {c.code: c.label for c in channels}
     category_names = {c.code: c.label for c in categories}
+    prev_frame = previous.frame if previous is not None else None
+    channel_codes = _codes(channels, reviews.frame, prev_frame, column="channel")
+    category_codes = _codes(categories, reviews.frame, prev_frame, column="category")
+    if seeding and channels and categories:  # a link's codes checked once, against the API
+        state, unknown = drop_unknown_codes(state, channel_codes, category_codes)
+        notices += unknown
+        apply_filters(state)
+    if seeding:  # later runs take the widgets, not the URL
+        for notice in notices:
+            st.toast(notice, icon=":material/info:")
 
-    prev_frame = previous.frame if previous else None
     chosen_channels = sidebar.multiselect(
         "Channels",
-        _options(
-            channels,
-            reviews.frame,
-            prev_frame,
-            column="channel",
-            chosen=st.session_state[KEY_CHANNELS],
-        ),
+        sorted(channel_codes | set(st.session_state.get(KEY_CHANNELS, []))),
         format_func=lambda code: channel_names.get(code, code),
         placeholder="All channels",
         key=KEY_CHANNELS,
     )
     chosen_categories = sidebar.multiselect(
         "Categories",
-        _options(
-            categories,
-            reviews.frame,
-            prev_frame,
-            column="category",
-            chosen=st.session_state[KEY_CATEGORIES],
-        ),
+        sorted(category_codes | set(st.session_state.get(KEY_CATEGORIES, []))),
         format_func=lambda code: category_names.get(code, code),
         placeholder="All categories",
         key=KEY_CATEGORIES,
     )
-    target_text = sidebar.text_input("NPS target (optional)", key=KEY_TARGET, placeholder="e.g. 40")
-    target = None
-    if target_text.strip():
-        try:
-            target = float(target_text)
-            if not -100 <= target <= 100:
-                raise ValueError
-        except ValueError:
-            sidebar.caption(":red[The target must be a number from -100 to 100.]")
-            target = None
+    target_text = sidebar.text_input(
+        "NPS target (optional)",
+        key=KEY_TARGET,
+        placeholder="e.g. 40",
+        help="Drawn as a dashed line on the NPS trends.",
+    )
+    granularity = st.session_state.get(KEY_GRANULARITY, AUTO)
+    rolling = st.session_state.get(KEY_ROLLING, NO_ROLLING)
     state = state.with_(
-        channels=tuple(chosen_channels), categories=tuple(chosen_categories), target=target
+        channels=tuple(chosen_channels),
+        categories=tuple(chosen_categories),
+        target=_target(target_text),
+        granularity=None if granularity == AUTO else granularity,
+        rolling=rolling or None,
     )
 
     query = to_query(state)
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
 
-    _source_box(settings, reviews)
+    _source_box(source_box, settings, reviews)
     _banners(reviews, channel_names, category_names)
     return FilterContext(
         settings=settings,
@@ -241,8 +312,35 @@ def shared_filters() -> FilterContext:
         reviews=reviews,
         previous=previous,
         frame=filter_frame(reviews.frame, state),
-        previous_frame=filter_frame(previous.frame, state) if previous else None,
+        previous_frame=filter_frame(previous.frame, state) if previous is not None else None,
         channel_names=channel_names,
         category_names=category_names,
         categories={c.code: c for c in categories},
     )
+
+
+def granularity_control(ctx: FilterContext) -> str:
+    """Day / week / month / quarter for the page's trends; "Auto" follows the period."""
+    auto = GRANULARITIES[default_granularity(ctx.period)].lower()
+    st.segmented_control(
+        "Granularity",
+        [AUTO, *GRANULARITIES],
+        format_func=lambda code: f"Auto ({auto})" if code == AUTO else GRANULARITIES[code],
+        key=KEY_GRANULARITY,
+        required=True,
+    )
+    # The widget's value is already in ctx.state: shared_filters read it from the session.
+    return ctx.freq
+
+
+def rolling_control(ctx: FilterContext) -> int | None:
+    """The rolling NPS window drawn beside the per-period line, if any."""
+    windows = [NO_ROLLING, *ROLLING_WINDOWS]
+    st.segmented_control(
+        "Rolling NPS",
+        windows,
+        format_func=lambda days: "Off" if days == NO_ROLLING else ROLLING_WINDOWS[days],
+        key=KEY_ROLLING,
+        required=True,
+    )
+    return ctx.state.rolling

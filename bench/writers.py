@@ -1,0 +1,79 @@
+"""Concurrent writers: 50 clients posting distinct reviews for 30 s against one server.
+
+    .venv/bin/python bench/writers.py [--writers 50] [--seconds 30] [--duplicates 5]
+
+The bundled server runs in its own process (`python -m nps_core.server serve`), as
+deployed; the writers are threads with one HTTP connection each. Besides them, a few
+duplicate writers post as one and the same person all along (the replace rule must keep
+one row). Prints errors, lost reviews (successful answers minus rows in the database),
+throughput and latency percentiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nps_core.server.store import Store  # noqa: E402
+from tests.conftest import SHOP_ID, SHOP_SECRET, seed_shop  # noqa: E402
+from tests.reliability.serving import serve  # noqa: E402
+from tests.reliability.writers import DUPLICATE_EMAIL, WriterLoad, run_writers  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--writers", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--duplicates", type=int, default=5, help="writers repeating one person")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "writers.sqlite3"
+        seed_shop(db).close()
+        with serve(db) as server:
+            load = WriterLoad(
+                server.url,
+                SHOP_ID,
+                SHOP_SECRET,
+                channel="web",
+                category="product",
+                writers=args.writers,
+                seconds=args.seconds,
+                duplicate_writers=args.duplicates,
+            )
+            report = run_writers(load)
+        store = Store(db)
+        rows = store.all_reviews(SHOP_ID)
+        store.close()
+
+    repeated = sum(1 for row in rows if row["email"] == DUPLICATE_EMAIL)
+    lost = report.successes - (len(rows) - repeated)
+    print(f"writers:             {args.writers} distinct + {args.duplicates} duplicate")
+    print(f"duration:            {report.elapsed:.1f} s")
+    print(f"requests:            {report.requests}")
+    print(f"errors:              {len(report.errors)}")
+    for problem in report.errors[:5]:
+        print(f"  {problem}")
+    print(f"distinct accepted:   {report.successes}")
+    print(f"distinct rows:       {len(rows) - repeated}")
+    print(f"lost reviews:        {lost}")
+    print(
+        f"duplicates:          {report.duplicate_successes} accepted -> {repeated} row(s) "
+        f"over {len(report.duplicate_days)} day(s)"
+    )
+    print(f"throughput:          {report.throughput:.0f} requests/s")
+    print(
+        f"latency:             p50 {report.percentile(50) * 1000:.1f} ms, "
+        f"p99 {report.percentile(99) * 1000:.1f} ms, max {max(report.latencies) * 1000:.1f} ms"
+    )
+    healthy = not report.errors and lost == 0 and repeated == len(report.duplicate_days)
+    return 0 if healthy else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

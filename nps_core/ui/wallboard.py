@@ -1,0 +1,123 @@
+"""Streamlit glue of the wall screen: its link, one shared fetch per interval, the board.
+
+Any number of screens read the reviews through ``load_interval``, cached per period and
+refresh interval, so ten screens cost the API what one does. The last fresh answer of
+each period is kept in memory for every screen (``LastGood``): when the API fails, the
+board keeps it on show, marked "stale since hh:mm", and asks again on the next tick.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from datetime import date, timedelta
+
+import streamlit as st
+
+from nps_core.errors import NpsApiError
+from nps_core.fetch import ReviewSet, fetch_reviews
+from nps_core.filters import Period
+from nps_core.ui.data import get_cache, get_client, get_settings, load_catalog
+from nps_core.ui.filters import today_in
+from nps_core.wallboard import (
+    MAX_REFRESH,
+    LastGood,
+    Shown,
+    WallboardConfig,
+    board_status,
+    compose_board,
+    loaded_span,
+    parse_wallboard,
+)
+from nps_core.wallboard_html import board_html, waiting_html, wallboard_css
+
+__all__ = ["live_board", "load_interval", "wallboard_config", "wallboard_style"]
+
+_KEY_SHOWN = "wb_shown"  # session state: this screen has loaded once
+
+
+# Entries of past intervals are never asked for again; the least recently used go first,
+# and a dozen keeps the current interval of several differently linked screens.
+@st.cache_data(ttl=MAX_REFRESH, max_entries=12, show_spinner=False)
+def load_interval(
+    start: date, end: date, tz: str, refresh: int, interval: int
+) -> tuple[ReviewSet | None, NpsApiError | None]:
+    """The reviews of ``start..end``, fetched once per refresh interval for every screen.
+
+    ``refresh`` and ``interval`` (seconds since the epoch // refresh) only key the cache:
+    screens on the same period and refresh share one fetch per interval, and the next
+    interval asks again. A failure is cached too (as the error), so a broken API is
+    asked once per interval, not once per screen.
+    """
+    try:
+        reviews = fetch_reviews(
+            get_client(), start, end, tz=tz, cache=get_cache(), source=get_settings().cache_key
+        )
+    except NpsApiError as error:
+        return None, error
+    return reviews, None
+
+
+@st.cache_resource
+def _last_good() -> LastGood:
+    return LastGood()
+
+
+def _shown(period: Period, tz: str, refresh: int) -> Shown:
+    result, error = load_interval(
+        period.start, period.end, tz, refresh, int(time.time() // refresh)
+    )
+    return _last_good().resolve((period.start, period.end, tz), result, error)
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """Channel and category names by code; none while the API cannot list them."""
+    try:
+        channels, categories = load_catalog()
+    except NpsApiError:
+        return {}
+    return {
+        "channel": {item.code: item.label for item in channels},
+        "category": {item.code: item.label for item in categories},
+    }
+
+
+def wallboard_config() -> tuple[WallboardConfig, list[str]]:
+    """The board's settings from the page's link, and what in the link was ignored."""
+    return parse_wallboard(st.query_params.to_dict(), today_in(get_settings().timezone))
+
+
+def wallboard_style(config: WallboardConfig) -> None:
+    st.html(wallboard_css(config.theme, config.kiosk))
+
+
+def _board(config: WallboardConfig, notices: list[str]) -> None:
+    tz = get_settings().timezone
+    today = today_in(tz)  # per tick: a board left on moves on at midnight
+    period = config.filters.period(today)
+    comparison = config.filters.comparison(today)
+    # A spinner on the first load only: later ticks keep the board on show meanwhile.
+    first = _KEY_SHOWN not in st.session_state
+    with st.spinner("Loading the reviews…") if first else nullcontext():
+        main = _shown(loaded_span(period, today), tz, config.refresh)
+        previous = None if comparison is None else _shown(comparison, tz, config.refresh)
+    st.session_state[_KEY_SHOWN] = True
+    status = board_status([part for part in (main, previous) if part is not None], tz, today)
+    if main.reviews is None:
+        st.html(waiting_html(status, notices, config.refresh))
+        return
+    board, unknown = compose_board(
+        config,
+        main.reviews.frame,
+        None if previous is None or previous.reviews is None else previous.reviews.frame,
+        today=today,
+        tz=tz,
+        labels=_labels(),
+        now=time.time(),
+    )
+    st.html(board_html(board, config, status, [*notices, *unknown]))
+
+
+def live_board(config: WallboardConfig, notices: list[str]) -> None:
+    """The board, redrawn every tick without reloading the page (a fragment rerun)."""
+    st.fragment(run_every=timedelta(seconds=config.tick))(_board)(config, notices)

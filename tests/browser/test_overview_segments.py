@@ -1,0 +1,98 @@
+"""Overview and Segments in Chromium: charts drawn, links reproduce views, drill-down by click."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nps_core.client import NpsClient
+from nps_core.fetch import fetch_reviews
+from nps_core.filters import filter_frame, parse_filters
+from nps_core.formatting import format_nps
+from nps_core.metrics import summarize
+from nps_core.ui.filters import today_in
+from tests.browser.conftest import assert_no_exception
+
+pytestmark = pytest.mark.browser
+
+# Charts each page draws when its period has reviews and a comparison.
+CHARTS = {"": 3, "segments": 3}
+
+
+def wait_for_charts(page, count: int) -> None:
+    """Until ``count`` plotly charts have drawn their SVG and the script has finished."""
+    page.wait_for_function(
+        """count => {
+            const plots = [...document.querySelectorAll('.js-plotly-plot')];
+            return plots.length >= count
+                && plots.every(plot => plot.querySelector('.main-svg'))
+                && !document.querySelector('[data-testid="stStatusWidget"]');
+        }""",
+        arg=count,
+        timeout=60_000,
+    )
+
+
+def expected_nps(dashboard, query: dict[str, str]) -> str:
+    state, _ = parse_filters(query, today_in("UTC"))
+    period = state.period(today_in("UTC"))
+    with NpsClient(dashboard.api.url, dashboard.shop_id, dashboard.shop_secret) as client:
+        frame = fetch_reviews(client, period.start, period.end).frame
+    return format_nps(summarize(filter_frame(frame, state)).nps)
+
+
+def shown_nps(page) -> str:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="NPS").first
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def chosen_channels(page) -> list[str]:
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    return [tag.get_attribute("aria-label") for tag in box.locator("span[data-tag]").all()]
+
+
+@pytest.mark.parametrize("path", CHARTS, ids=["overview", "segments"])
+def test_page_draws_its_charts_without_exception(dashboard, page, path):
+    page.goto(f"{dashboard.url}/{path}")
+    wait_for_charts(page, CHARTS[path])
+    assert_no_exception(page)
+    assert page.locator(".js-plotly-plot").count() == CHARTS[path]
+
+
+def test_a_link_with_filters_reproduces_the_filtered_view(dashboard, page):
+    query = {"period": "90d", "channel": "email"}
+    page.goto(f"{dashboard.url}/?period=90d&channel=email")
+    wait_for_charts(page, CHARTS[""])
+    assert_no_exception(page)
+    assert chosen_channels(page) == ["Email survey"]
+    period_box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    assert period_box.locator("input").input_value() == "Last 90 days"
+    assert shown_nps(page) == expected_nps(dashboard, query)
+    assert shown_nps(page) != expected_nps(dashboard, {"period": "90d"})
+
+
+def test_filters_survive_a_page_switch(dashboard, page):
+    page.goto(f"{dashboard.url}/?period=90d&channel=email")
+    wait_for_charts(page, CHARTS[""])
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Segments").click()
+    page.wait_for_url(re.compile(r"/segments\?"))
+    wait_for_charts(page, CHARTS["segments"])
+    assert_no_exception(page)
+    assert chosen_channels(page) == ["Email survey"]
+    assert "period=90d" in page.url
+    assert "channel=email" in page.url
+
+
+def test_clicking_a_table_row_drills_down(dashboard, page):
+    page.goto(f"{dashboard.url}/segments?period=90d")
+    wait_for_charts(page, CHARTS["segments"])
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first row's selection box: left column, just under the header row.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.wait_for_url(re.compile(r"channel="))
+    wait_for_charts(page, CHARTS["segments"])
+    assert_no_exception(page)
+    assert len(chosen_channels(page)) == 1

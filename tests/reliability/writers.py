@@ -1,0 +1,122 @@
+"""Concurrent writers against one server: distinct reviews, plus one person repeating.
+
+Shared by the concurrency test (20 writers, 3 s) and ``bench/writers.py`` (50, 30 s).
+Each distinct writer posts reviews by people of its own (one email per review), so every
+success must add exactly one row. Duplicate writers post, all at once, as the same
+person for the same channel and category: the replace rule must leave one row per day.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import httpx
+
+__all__ = ["DUPLICATE_EMAIL", "WriterLoad", "WriterReport", "run_writers"]
+
+DUPLICATE_EMAIL = "same.person@example.com"
+OK = {"status": "success"}
+
+
+@dataclass(frozen=True)
+class WriterLoad:
+    """Who writes where: the shop, its secret and one active channel and category."""
+
+    url: str
+    shop_id: str
+    shop_secret: str
+    channel: str
+    category: str
+    writers: int
+    seconds: float
+    duplicate_writers: int = 0
+
+    def body(self, email: str, rate: int, comment: str) -> dict[str, object]:
+        return {
+            "shop_id": self.shop_id,
+            "shop_secret": self.shop_secret,
+            "channel": self.channel,
+            "category": self.category,
+            "rate": rate,
+            "email": email,
+            "comment": comment,
+        }
+
+
+@dataclass
+class WriterReport:
+    successes: int = 0
+    duplicate_successes: int = 0
+    # UTC days on which a duplicate was accepted: one stored row each.
+    duplicate_days: set[date] = field(default_factory=set)
+    duplicate_rates: set[int] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, p: int) -> float:
+        """Latency in seconds below which ``p`` percent of the requests finished."""
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1]
+
+
+def run_writers(load: WriterLoad) -> WriterReport:
+    report = WriterReport()
+    lock = threading.Lock()
+    start = threading.Barrier(load.writers + load.duplicate_writers + 1)
+    deadline = [0.0]
+
+    def record(ok: bool, seconds: float, problem: str, duplicate_rate: int | None) -> None:
+        with lock:
+            report.latencies.append(seconds)
+            if not ok:
+                report.errors.append(problem)
+            elif duplicate_rate is None:
+                report.successes += 1
+            else:
+                report.duplicate_successes += 1
+                report.duplicate_days.add(datetime.now(UTC).date())
+                report.duplicate_rates.add(duplicate_rate)
+
+    def writer(number: int, duplicate: bool) -> None:
+        with httpx.Client(base_url=load.url, timeout=30) as http:
+            start.wait()
+            sent = 0
+            while time.monotonic() < deadline[0]:
+                rate = 1 + (number + sent) % 10
+                email = DUPLICATE_EMAIL if duplicate else f"writer{number}-{sent}@example.com"
+                body = load.body(email, rate, f"writer {number}, review {sent}")
+                began = time.perf_counter()
+                try:
+                    answer = http.post("/nps/create", json=body)
+                    ok = answer.status_code == 200 and answer.json() == OK
+                    problem = f"{answer.status_code}: {answer.text[:200]}"
+                except httpx.HTTPError as exc:
+                    ok, problem = False, f"{type(exc).__name__}: {exc}"
+                record(ok, time.perf_counter() - began, problem, rate if duplicate else None)
+                sent += 1
+
+    threads = [
+        threading.Thread(target=writer, args=(n, n >= load.writers), daemon=True)
+        for n in range(load.writers + load.duplicate_writers)
+    ]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    deadline[0] = began + load.seconds
+    start.wait()
+    for thread in threads:
+        thread.join()
+    report.elapsed = time.monotonic() - began
+    return report
