@@ -1,4 +1,4 @@
-"""Entry point: `streamlit run app.py`. Navigation only; each page is a script in pages/."""
+"""Entry point: `streamlit run app.py`. Navigation only; each page is a script in app_pages/."""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ st.set_page_config(
 
 pages = {
     "Dashboard": [
-        st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
-        st.Page("pages/segments.py", title="Segments", icon="🧩"),
-        st.Page("pages/comments.py", title="Comments", icon="💬"),
+        st.Page(
+            "app_pages/overview.py", title="Overview", icon=":material/insights:", default=True
+        ),
+        st.Page("app_pages/segments.py", title="Segments", icon=":material/grid_view:"),
+        st.Page("app_pages/comments.py", title="Comments", icon=":material/forum:"),
     ],
     "Feedback": [
-        st.Page("pages/submit.py", title="Submit a review", icon="✍️"),
+        st.Page("app_pages/submit.py", title="Submit a review", icon=":material/rate_review:"),
     ],
     "Screens": [
-        st.Page("pages/wallboard.py", title="Wallboard", icon="📺", url_path="wallboard"),
+        st.Page(
+            "app_pages/wallboard.py", title="Wallboard", icon=":material/tv:", url_path="wallboard"
+        ),
     ],
 }
 st.navigation(pages, position="hidden" if kiosk else "sidebar").run()

@@ -1,7 +1,7 @@
 """The Comments explorer as plain data: its filters, its table, its counts and its export.
 
 Pure (no Streamlit), so it is tested directly; ``nps_core.ui.comments_view`` draws the
-widgets and ``pages/comments.py`` lays them out. Filtering is vectorised over the review
+widgets and ``app_pages/comments.py`` lays them out. Filtering is vectorised over the review
 frame and its normalised comment column (``nps_core.text.normalize_series``, computed
 once per fetched period), so it stays fast on 100,000+ reviews.
 """

@@ -49,10 +49,6 @@ def client(dashboard: Dashboard) -> NpsClient:
 
 
 def open_page(page, dashboard: Dashboard, path: str) -> None:
-    # The app's own entry first: a server's very first request decides whether its
-    # pages/ folder is read the Streamlit-v1 way (see the report on deep links).
-    page.goto(dashboard.url)
-    wait_for_app(page)
     page.goto(f"{dashboard.url}/{path}")
     wait_for_app(page)
 

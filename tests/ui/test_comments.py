@@ -16,7 +16,7 @@ from nps_core.fetch import fetch_reviews
 from nps_core.text import normalize_series, search_mask, terms_mask
 from tests.ui.conftest import AppFactory
 
-PAGE = "pages/comments.py"
+PAGE = "app_pages/comments.py"
 COUNT = re.compile(r"\*\*([\d,]+) of ([\d,]+) reviews?\*\*")
 
 

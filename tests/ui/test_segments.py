@@ -37,7 +37,7 @@ def heatmap_cells(chart) -> dict[tuple[str, str], float]:
 
 @pytest.mark.parametrize("query", CASES.values(), ids=CASES.keys())
 def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, query):
-    app = app_factory("pages/segments.py", **query)
+    app = app_factory("app_pages/segments.py", **query)
     assert not app.exception, app.exception
     state, today = state_of(query)
     current, previous = expected_frames(demo_api, state, today)
@@ -87,7 +87,7 @@ def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, qu
 
 
 def test_choosing_a_segment_narrows_the_shared_filters(app_factory, demo_api):
-    app = app_factory("pages/segments.py", period="90d")
+    app = app_factory("app_pages/segments.py", period="90d")
     app.selectbox(key="seg_pick").select("iOS app").run()
     app.button(key="seg_drill").click().run()
     assert not app.exception, app.exception
@@ -105,7 +105,7 @@ def test_choosing_a_segment_narrows_the_shared_filters(app_factory, demo_api):
 
 
 def test_heatmap_rows_and_columns_toggle(app_factory):
-    app = app_factory("pages/segments.py", period="90d")
+    app = app_factory("app_pages/segments.py", period="90d")
     rows = charts(app)["heatmap"]["data"][0]["y"]
     app.toggle(key="seg_transposed").set_value(True).run()
     turned = charts(app)["heatmap"]["data"][0]
@@ -114,7 +114,7 @@ def test_heatmap_rows_and_columns_toggle(app_factory):
 
 
 def test_segment_by_channel_and_category(app_factory, demo_api):
-    app = app_factory("pages/segments.py", period="90d")
+    app = app_factory("app_pages/segments.py", period="90d")
     app.segmented_control[0].set_value("both").run()
     assert not app.exception, app.exception
     state, today = state_of({"period": "90d"})
@@ -128,7 +128,7 @@ def test_segment_by_channel_and_category(app_factory, demo_api):
 
 def test_an_empty_period_says_so_without_charts(app_factory):
     app = app_factory(
-        "pages/segments.py", period="custom", **{"from": "2010-01-01", "to": "2010-01-31"}
+        "app_pages/segments.py", period="custom", **{"from": "2010-01-01", "to": "2010-01-31"}
     )
     assert not app.exception, app.exception
     assert "No reviews in this period" in app.info[0].value

@@ -15,7 +15,7 @@ from nps_core.ui.filters import today_in
 from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
 from tests.ui.conftest import AppFactory
 
-PAGE = "pages/submit.py"
+PAGE = "app_pages/submit.py"
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_submitted_review_reaches_the_server_and_shows_at_once(
     app_factory: AppFactory, demo_api: tuple[ServerHandle, str, str]
 ) -> None:
     server = demo_api[0]
-    app = app_factory("pages/comments.py")  # today's reviews are now cached: none
+    app = app_factory("app_pages/comments.py")  # today's reviews are now cached: none
     assert len(app.dataframe[0].value) == 0
     app.switch_page(PAGE).run()
     assert app.text_area(key="sub_comment").label.startswith("Comment")
@@ -72,7 +72,7 @@ def test_a_submitted_review_reaches_the_server_and_shows_at_once(
     assert review.comment == "Courier <b>lost</b> my **parcel**"
     assert review.email == "ann@example.com"
 
-    app.switch_page("pages/comments.py").run()
+    app.switch_page("app_pages/comments.py").run()
     assert app.dataframe[0].value["comment"].tolist() == ["Courier <b>lost</b> my **parcel**"]
 
 

@@ -18,7 +18,7 @@ from nps_core.wallboard import PANELS, latest_comments
 from tests.ui.conftest import APP, TIMEOUT, AppFactory, clear_streamlit_caches
 from tests.ui.shown import expected_frames, names, state_of
 
-PAGE = "pages/wallboard.py"
+PAGE = "app_pages/wallboard.py"
 
 
 def markup(app: AppTest) -> tuple[str, str]:
