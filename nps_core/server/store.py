@@ -488,13 +488,9 @@ class Store:
         Each dict has id, created_ms, channel, category, rate, comment, client_id,
         email and phone.
         """
-        where, params = self._filters(shop_id, start_ms, end_ms, channel, category)
-        sql = f"SELECT {_API_SELECT} FROM reviews WHERE {where} ORDER BY id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+        rows = self._select(_API_SELECT, shop_id, start_ms, end_ms, channel, category, limit)
         keys = (*_API_COLUMNS, "email", "phone")
-        return [dict(zip(keys, row, strict=True)) for row in self._conn().execute(sql, params)]
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def reviews_json(
         self,
@@ -512,14 +508,29 @@ class Store:
         SQLite writes each object (json_object, in C): five times faster than building
         dicts and dumping them, and integers such as client ids stay exact.
         """
-        where, params = self._filters(shop_id, start_ms, end_ms, channel, category)
         fields = _LEGACY_JSON_FIELDS if legacy else _JSON_FIELDS
-        sql = f"SELECT json_object({fields}) FROM reviews WHERE {where} ORDER BY id"
+        rows = self._select(
+            f"json_object({fields})", shop_id, start_ms, end_ms, channel, category, limit
+        )
+        return "[" + ",".join(row[0] for row in rows) + "]"
+
+    def _select(
+        self,
+        columns: str,
+        shop_id: str,
+        start_ms: int | None,
+        end_ms: int | None,
+        channel: str | None,
+        category: str | None,
+        limit: int | None,
+    ) -> sqlite3.Cursor:
+        """``columns`` of the selected reviews, ascending by id, the first ``limit``."""
+        where, params = self._filters(shop_id, start_ms, end_ms, channel, category)
+        sql = f"SELECT {columns} FROM reviews WHERE {where} ORDER BY id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        rows = self._conn().execute(sql, params)
-        return "[" + ",".join(row[0] for row in rows) + "]"
+        return self._conn().execute(sql, params)
 
     def count_reviews(
         self,
