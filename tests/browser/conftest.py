@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +103,18 @@ def start_dashboard(api: ServerHandle, shop_id: str, secret: str, data_dir: Path
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url, process)
     return Dashboard(url, api, shop_id, secret, process)
+
+
+@contextmanager
+def own_dashboard(folder: Path, reviews: int) -> Iterator[Dashboard]:
+    """A dashboard over a small demo shop of its own, for tests that write reviews."""
+    shop_id, secret = create_demo(folder / "api.sqlite3", reviews=reviews)
+    with start_server(folder / "api.sqlite3") as api:
+        dashboard = start_dashboard(api, shop_id, secret, folder / "data")
+        try:
+            yield dashboard
+        finally:
+            stop_dashboard(dashboard)
 
 
 def stop_dashboard(dashboard: Dashboard) -> None:

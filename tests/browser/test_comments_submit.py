@@ -15,14 +15,11 @@ import pytest
 from playwright.sync_api import expect
 
 from nps_core.client import NpsClient
-from nps_core.server.demo import create_demo
-from nps_core.server.runner import start_server
 from nps_core.ui.filters import today_in
 from tests.browser.conftest import (
     Dashboard,
     assert_no_exception,
-    start_dashboard,
-    stop_dashboard,
+    own_dashboard,
     wait_for_app,
 )
 
@@ -34,14 +31,8 @@ GRID_CELLS = "[data-testid='stDataFrame'] table[role='grid'] td"
 
 @pytest.fixture(scope="module")
 def writable_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
-    folder = tmp_path_factory.mktemp("writable")
-    shop_id, secret = create_demo(folder / "api.sqlite3", reviews=3000)
-    with start_server(folder / "api.sqlite3") as api:
-        dashboard = start_dashboard(api, shop_id, secret, folder / "data")
-        try:
-            yield dashboard
-        finally:
-            stop_dashboard(dashboard)
+    with own_dashboard(tmp_path_factory.mktemp("writable"), reviews=3000) as dashboard:
+        yield dashboard
 
 
 def client(dashboard: Dashboard) -> NpsClient:

@@ -13,15 +13,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nps_core.client import NpsClient
-from nps_core.server.demo import create_demo
-from nps_core.server.runner import start_server
 from nps_core.validation import MAX_COMMENT_LENGTH
 from tests.browser.conftest import (
     Dashboard,
     DashboardFactory,
     assert_no_exception,
-    start_dashboard,
-    stop_dashboard,
+    own_dashboard,
     wait_for_app,
 )
 
@@ -153,14 +150,8 @@ def assert_nothing_injected(page: Page) -> None:
 @pytest.fixture(scope="module")
 def hostile_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     """A dashboard over a small shop of its own: these tests write reviews."""
-    folder = tmp_path_factory.mktemp("hostile")
-    shop_id, secret = create_demo(folder / "api.sqlite3", reviews=2000)
-    with start_server(folder / "api.sqlite3") as api:
-        dashboard = start_dashboard(api, shop_id, secret, folder / "data")
-        try:
-            yield dashboard
-        finally:
-            stop_dashboard(dashboard)
+    with own_dashboard(tmp_path_factory.mktemp("hostile"), reviews=2000) as dashboard:
+        yield dashboard
 
 
 def post_hostile_comments(dashboard: Dashboard) -> tuple[str, list[str]]:
