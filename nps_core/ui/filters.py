@@ -223,6 +223,17 @@ def _target(text: str) -> float | None:
     return target
 
 
+def _segment_select(label: str, codes: set[str], names: dict[str, str], key: str) -> list[str]:
+    """A sidebar multi-select of codes shown by name; codes already chosen stay options."""
+    return st.sidebar.multiselect(
+        label,
+        sorted(codes | set(st.session_state.get(key, []))),
+        format_func=lambda code: names.get(code, code),
+        placeholder=f"All {label.lower()}",
+        key=key,
+    )
+
+
 def shared_filters() -> FilterContext:
     """Draw the sidebar, load the reviews it asks for, and keep the URL in step."""
     settings = get_settings()
@@ -267,19 +278,9 @@ def shared_filters() -> FilterContext:
         for notice in notices:
             st.toast(notice, icon=":material/info:")
 
-    chosen_channels = sidebar.multiselect(
-        "Channels",
-        sorted(channel_codes | set(st.session_state.get(KEY_CHANNELS, []))),
-        format_func=lambda code: channel_names.get(code, code),
-        placeholder="All channels",
-        key=KEY_CHANNELS,
-    )
-    chosen_categories = sidebar.multiselect(
-        "Categories",
-        sorted(category_codes | set(st.session_state.get(KEY_CATEGORIES, []))),
-        format_func=lambda code: category_names.get(code, code),
-        placeholder="All categories",
-        key=KEY_CATEGORIES,
+    chosen_channels = _segment_select("Channels", channel_codes, channel_names, KEY_CHANNELS)
+    chosen_categories = _segment_select(
+        "Categories", category_codes, category_names, KEY_CATEGORIES
     )
     target_text = sidebar.text_input(
         "NPS target (optional)",
