@@ -11,12 +11,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when a requirements file changes.
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+# The project itself is installed editable, so tests and benchmarks import it as is.
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.runtime
 
 # Browser tests drive Debian's Chromium; a browser download is never used.
@@ -27,14 +30,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
 
-test: $(VENV)/.dev /usr/bin/chromium
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint /usr/bin/chromium
 	$(BIN)/python -m pytest
 
+# Style, the layer rules (import-linter, pyproject.toml) and the type checker.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .

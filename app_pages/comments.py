@@ -6,7 +6,8 @@ from functools import partial
 
 import streamlit as st
 
-from nps_core.comments import (
+from nps_core.contract.models import GROUPS
+from nps_core.present.comments import (
     RATE_HIGH,
     RATE_LOW,
     count_text,
@@ -15,9 +16,8 @@ from nps_core.comments import (
     review_table,
     theme_terms,
 )
-from nps_core.models import GROUPS
-from nps_core.theme import GROUP_LABELS
-from nps_core.ui import comments_view as view
+from nps_core.present.theme import GROUP_LABELS
+from nps_core.ui import comments as view
 from nps_core.ui.filters import shared_filters
 
 THEMES_SHOWN = 12

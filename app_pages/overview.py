@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nps_core.charts import composition_figure, distribution_figure, trend_figure
-from nps_core.filters import COMPARISONS
+from nps_core.present.charts import composition_figure, distribution_figure, trend_figure
+from nps_core.present.filters import COMPARE_MODES
+from nps_core.present.views import kpis, overview
 from nps_core.ui.display import has_reviews, kpi_row, page_header, plot
 from nps_core.ui.filters import granularity_control, rolling_control, shared_filters
-from nps_core.views import kpis, overview
 
 ctx = shared_filters()
 page_header("Overview", ctx)
@@ -16,7 +16,7 @@ if not has_reviews(ctx):
     st.stop()
 
 data = overview(ctx.frame, ctx.previous_frame, ctx.period, ctx.freq, ctx.state.rolling)
-comparison_name = COMPARISONS[ctx.state.compare] if ctx.comparison else None
+comparison_name = COMPARE_MODES[ctx.state.compare] if ctx.comparison else None
 kpi_row(kpis(data, comparison_name))
 
 st.subheader("NPS over time")

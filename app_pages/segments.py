@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nps_core.charts import drivers_figure, heatmap_figure, segment_trend_figure
-from nps_core.metrics import SMALL_N, decompose
-from nps_core.ui.display import has_reviews, page_header, plot
-from nps_core.ui.filters import granularity_control, shared_filters
-from nps_core.ui.segments_view import segment_picker, segmenting_control, table
-from nps_core.views import (
+from nps_core.analysis.metrics import SMALL_N, decompose
+from nps_core.present.charts import drivers_figure, heatmap_figure, segment_trend_figure
+from nps_core.present.views import (
     drivers_sentence,
     drivers_table,
     heatmap,
     segment_table,
     segment_trend,
 )
+from nps_core.ui.display import has_reviews, page_header, plot
+from nps_core.ui.filters import granularity_control, shared_filters
+from nps_core.ui.segments import segment_picker, segmenting_control, table
 
 ctx = shared_filters()
 page_header("Segments", ctx)

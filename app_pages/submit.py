@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nps_core.errors import NpsApiError
-from nps_core.models import band
-from nps_core.submission import comment_prompt, escape_markdown
-from nps_core.theme import GROUP_LABELS
-from nps_core.ui import review_form as form
+from nps_core.contract.errors import NpsApiError
+from nps_core.contract.models import group_of
+from nps_core.contract.validation import MAX_COMMENT_LENGTH, MAX_FIELD_LENGTH, RATE_MAX, RATE_MIN
+from nps_core.present.submit import comment_prompt, escape_markdown
+from nps_core.present.theme import GROUP_LABELS
+from nps_core.ui import submit as form
 from nps_core.ui.data import get_settings, load_catalog
 from nps_core.ui.filters import today_in
-from nps_core.validation import MAX_COMMENT_LENGTH, MAX_FIELD_LENGTH, RATE_MAX, RATE_MIN
 
 settings = get_settings()
 st.title("Submit a review")
@@ -79,7 +79,9 @@ with st.form("review", border=True, enter_to_submit=False):
         max_chars=MAX_COMMENT_LENGTH,
         persist_state="session",
         placeholder="The customer's words, as they said them",
-        help=None if rate is None else f"The category's question for {GROUP_LABELS[band(rate)]}",
+        help=None
+        if rate is None
+        else f"The category's question for {GROUP_LABELS[group_of(rate)]}",
     )
     form.show_problem("comment")
     st.markdown("**Who wrote it** · an email, a phone number or a device ID")

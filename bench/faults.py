@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from nps_core.client import NpsClient  # noqa: E402
-from nps_core.errors import NpsApiError  # noqa: E402
-from nps_core.fetch import ReviewSet, fetch_reviews  # noqa: E402
+from nps_core.contract.errors import NpsApiError  # noqa: E402
+from nps_core.data.client import NpsClient  # noqa: E402
+from nps_core.data.fetch import ReviewSet, fetch_reviews  # noqa: E402
 from nps_core.server.demo import create_demo  # noqa: E402
 from nps_core.server.options import FAULT_KINDS, ServerOptions  # noqa: E402
 from nps_core.server.runner import start_server  # noqa: E402

@@ -37,9 +37,9 @@ import httpx  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from nps_core.cache import ReviewCache  # noqa: E402
-from nps_core.client import NpsClient  # noqa: E402
-from nps_core.fetch import _table_to_frame, fetch_reviews, rows_to_table  # noqa: E402
+from nps_core.data.cache import ReviewCache  # noqa: E402
+from nps_core.data.client import NpsClient  # noqa: E402
+from nps_core.data.fetch import _table_to_frame, fetch_reviews, rows_to_table  # noqa: E402
 from nps_core.server.demo import create_demo  # noqa: E402
 
 WORKERS = 8
@@ -48,9 +48,9 @@ WARM_SNIPPET = """
 import sys, time, json
 from datetime import date
 sys.path.insert(0, {root!r})
-from nps_core.cache import ReviewCache
-from nps_core.client import NpsClient
-from nps_core.fetch import fetch_reviews
+from nps_core.data.cache import ReviewCache
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import fetch_reviews
 times = []
 for _ in range({runs}):
     cache = ReviewCache({cache!r})  # a fresh object: nothing in memory, all from disk

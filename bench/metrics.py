@@ -1,4 +1,4 @@
-"""Benchmark of nps_core.metrics on 1,000,000 synthetic reviews.
+"""Benchmark of nps_core.analysis.metrics on 1,000,000 synthetic reviews.
 
 Times what one dashboard render asks of the metrics module — summarize, weekly trend
 by channel, breakdown by channel × category, distribution and compare with the
@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 import pandas as pd
 
-from nps_core.metrics import (
+from nps_core.analysis.metrics import (
     GROUP_DTYPE,
-    band_of,
     breakdown,
     compare,
     distribution,
+    groups_of,
     summarize,
     trend,
 )
@@ -62,7 +62,7 @@ def reviews(n: int, first_day: str, days: int, seed: int) -> pd.DataFrame:
             "rate": rate,
         }
     )
-    frame["group"] = band_of(frame["rate"]).astype(GROUP_DTYPE)
+    frame["group"] = groups_of(frame["rate"]).astype(GROUP_DTYPE)
     return frame
 
 

@@ -1,4 +1,4 @@
-"""Time nps_core.text on synthetic comments (English + Russian mix).
+"""Time nps_core.analysis.text on synthetic comments (English + Russian mix).
 
 Run from the repository root: `.venv/bin/python bench/text.py`. Prints milliseconds for
 tokenising and distinctive terms over 100,000 comments, and for normalising and
@@ -16,7 +16,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nps_core.text import (  # after the sys.path line above
+from nps_core.analysis.text import (  # after the sys.path line above
     distinctive_terms,
     normalize_series,
     search_mask,

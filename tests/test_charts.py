@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from nps_core.charts import (
+from nps_core.analysis.metrics import decompose, distribution, trend
+from nps_core.present.charts import (
     composition_figure,
     distribution_figure,
     drivers_figure,
@@ -17,10 +18,15 @@ from nps_core.charts import (
     segment_trend_figure,
     trend_figure,
 )
-from nps_core.filters import Period
-from nps_core.metrics import decompose, distribution, trend
-from nps_core.theme import FADED_OPACITY, GROUP_COLORS, NPS_COLOR, SEGMENT_COLORS, TARGET_COLOR
-from nps_core.views import drivers_table, heatmap, segment_trend
+from nps_core.present.filters import Period
+from nps_core.present.theme import (
+    FADED_OPACITY,
+    GROUP_COLORS,
+    NPS_COLOR,
+    SEGMENT_COLORS,
+    TARGET_COLOR,
+)
+from nps_core.present.views import drivers_table, heatmap, segment_trend
 
 PERIOD = Period(date(2026, 3, 1), date(2026, 3, 14))
 LABELS = {"channel": {"email": "Email survey"}, "category": {}}

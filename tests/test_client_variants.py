@@ -10,9 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from nps_core import client as client_module
-from nps_core.client import NpsClient, normalize_review
-from nps_core.errors import (
+from nps_core.contract.errors import (
     ApiUnavailable,
     AuthError,
     BadRequest,
@@ -20,6 +18,8 @@ from nps_core.errors import (
     RateLimited,
     ShopNotFound,
 )
+from nps_core.data import client as client_module
+from nps_core.data.client import NpsClient, normalize_review
 
 SECRET = "s3cr3t-0123456789abcdef"
 BIG_ID = 1515915625535836508  # > 2**53: a float would round it

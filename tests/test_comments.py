@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.comments import (
+from nps_core.analysis.text import normalize_series, search_mask, terms_mask
+from nps_core.contract.models import GROUPS, group_of
+from nps_core.present.comments import (
     EXPORT_COLUMNS,
     RATE_TAG_COLORS,
     RATE_TAGS,
@@ -24,10 +26,8 @@ from nps_core.comments import (
     review_table,
     theme_terms,
 )
-from nps_core.filters import parse_filters, to_query
-from nps_core.models import GROUPS, band
-from nps_core.text import normalize_series, search_mask, terms_mask
-from nps_core.theme import GROUP_COLORS
+from nps_core.present.filters import parse_filters, to_query
+from nps_core.present.theme import GROUP_COLORS
 
 BIG_CLIENT = 1515915625535836508  # above 2**53: must survive exactly
 
@@ -45,7 +45,9 @@ def reviews(rows: list[tuple[str, str, str, int, str | None]]) -> pd.DataFrame:
             "channel": pd.Categorical([r[1] for r in rows]),
             "category": pd.Categorical([r[2] for r in rows]),
             "rate": rates,
-            "group": pd.Categorical([band(int(r)) for r in rates], categories=GROUPS, ordered=True),
+            "group": pd.Categorical(
+                [group_of(int(r)) for r in rates], categories=GROUPS, ordered=True
+            ),
             "comment": pd.Series([r[4] for r in rows], dtype="string"),
             "client_id": pd.Series([BIG_CLIENT + i for i in range(len(rows))], dtype="Int64"),
             "email": pd.Series([None] * len(rows), dtype="string"),
@@ -110,7 +112,7 @@ def test_bad_url_values_are_ignored_with_a_notice() -> None:
     filters, notices = parse_comment_filters(
         {"groups": "promoter,angry,detractor,promoter", "rate": "3-11", "term": "  Доставка!! "}
     )
-    assert filters.groups == ("detractor", "promoter")  # in band order, once each
+    assert filters.groups == ("detractor", "promoter")  # in group order, once each
     assert filters.rate_range == (0, 10)
     assert filters.term == "доставка"
     assert len(notices) == 2
@@ -131,7 +133,7 @@ def test_bad_rate_ranges(value: str) -> None:
 
 
 def test_shared_filters_keep_the_comment_parameters() -> None:
-    """nps_core.filters keeps unknown parameters, so the shared sidebar keeps ours."""
+    """nps_core.present.filters keeps unknown parameters, so the shared sidebar keeps ours."""
     ours = CommentFilters(query="late", term="courier", groups=("detractor",)).to_query()
     state, notices = parse_filters({"period": "7d", **ours}, pd.Timestamp("2024-05-03").date())
     assert notices == []
@@ -178,7 +180,7 @@ def test_search_is_case_accent_and_cyrillic_insensitive(frame: pd.DataFrame) -> 
     ]:
         mask = filter_mask(frame, normalized, CommentFilters(query=query))
         assert ids(frame, mask) == expected, query
-        # The page's count is exactly nps_core.text's on the same frame.
+        # The page's count is exactly nps_core.analysis.text's on the same frame.
         assert mask.sum() == search_mask(frame["comment"], query).sum()
 
 

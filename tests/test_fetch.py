@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from nps_core.cache import ReviewCache
-from nps_core.client import NpsClient
-from nps_core.errors import ApiUnavailable, AuthError
-from nps_core.fetch import fetch_reviews
+from nps_core.contract.errors import ApiUnavailable, AuthError
+from nps_core.data.cache import ReviewCache
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import fetch_reviews
 from tests.conftest import CATEGORIES, CHANNELS, SHOP_ID, SHOP_SECRET
 
 DAY0 = date(2025, 3, 1)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.filters import (
+from nps_core.present.filters import (
     FilterState,
     Period,
     comparison_period,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from nps_core.formatting import (
+from nps_core.present.formatting import (
     MINUS,
     NO_DATA,
     format_count,

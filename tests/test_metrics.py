@@ -1,4 +1,4 @@
-"""Worked examples for nps_core.metrics, with the arithmetic done by hand in comments.
+"""Worked examples for nps_core.analysis.metrics, with the arithmetic done by hand in comments.
 
 z for 95 % is 1.959964 throughout. Adjusted Wald (Rocks 2016): add 0.75 promoters,
 1.5 passives, 0.75 detractors; n_adj = n + 3; Var = pP + pD − (pP − pD)²;
@@ -14,16 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.metrics import (
+from nps_core.analysis.metrics import (
     GROUP_DTYPE,
     Comparison,
     NpsSummary,
-    band_of,
     breakdown,
     compare,
     compare_segments,
     decompose,
     distribution,
+    groups_of,
     holm_adjust,
     summarize,
     trend,
@@ -58,19 +58,21 @@ def empty_frame() -> pd.DataFrame:
 
 
 def test_band_of_scalars_follow_vendor_bands():
-    assert [band_of(r) for r in range(11)] == ["detractor"] * 7 + ["passive"] * 2 + ["promoter"] * 2
-    assert band_of(None) is None
-    assert band_of(11) is None
-    assert band_of(6.5) is None  # rates are whole numbers
+    assert [groups_of(r) for r in range(11)] == ["detractor"] * 7 + ["passive"] * 2 + [
+        "promoter"
+    ] * 2
+    assert groups_of(None) is None
+    assert groups_of(11) is None
+    assert groups_of(6.5) is None  # rates are whole numbers
 
 
 def test_band_of_vectorised_keeps_index():
     s = pd.Series([0, 7, 9, 10], index=[10, 11, 12, 13], dtype=np.int8)
-    out = band_of(s)
+    out = groups_of(s)
     assert out.dtype == GROUP_DTYPE
     assert list(out.index) == [10, 11, 12, 13]
     assert list(out) == ["detractor", "passive", "promoter", "promoter"]
-    arr = band_of(np.array([8, 6]))
+    arr = groups_of(np.array([8, 6]))
     assert list(arr) == ["passive", "detractor"]
 
 

@@ -1,4 +1,4 @@
-"""Property tests: nps_core.metrics against brute-force twins that loop over rows."""
+"""Property tests: nps_core.analysis.metrics against brute-force twins that loop over rows."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_core.metrics import (
+from nps_core.analysis.metrics import (
     GROUP_DTYPE,
-    band_of,
     breakdown,
     compare_segments,
     decompose,
+    groups_of,
     summarize,
     trend,
 )
@@ -30,7 +30,7 @@ CATEGORIES = ["shoes", "bags"]
 # ------------------------------------------------------------------ brute-force twins
 
 
-def twin_band(rate: int) -> str:
+def twin_group(rate: int) -> str:
     if rate <= 6:
         return "detractor"
     if rate <= 8:
@@ -42,10 +42,10 @@ def twin_figures(rates: list[int]) -> dict[str, float]:
     """Everything summarize reports, one review at a time."""
     p = a = d = 0
     for rate in rates:
-        band = twin_band(rate)
-        if band == "promoter":
+        group = twin_group(rate)
+        if group == "promoter":
             p += 1
-        elif band == "passive":
+        elif group == "passive":
             a += 1
         else:
             d += 1
@@ -107,7 +107,7 @@ def reviews(draw, max_rows: int = 40) -> pd.DataFrame:
         frame["channel"] = pd.Series(channels, dtype=object)
     frame["category"] = pd.Categorical(cats, categories=CATEGORIES)
     if draw(st.booleans()):
-        frame["group"] = band_of(frame["rate"]).astype(GROUP_DTYPE)
+        frame["group"] = groups_of(frame["rate"]).astype(GROUP_DTYPE)
     return frame
 
 

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from nps_core.errors import BadRequest
-from nps_core.models import Category
-from nps_core.submission import (
+from nps_core.contract.errors import BadRequest
+from nps_core.contract.models import Category
+from nps_core.contract.validation import MAX_COMMENT_LENGTH, validate_review
+from nps_core.present.submit import (
     DEFAULT_PROMPT,
     DEFAULT_THANKS,
     DID_WITHOUT_SECRET,
@@ -24,7 +25,6 @@ from nps_core.submission import (
     escape_markdown,
     thank_you,
 )
-from nps_core.validation import MAX_COMMENT_LENGTH, validate_review
 
 ACTIVE = {"channels": ("email", "web"), "categories": ("delivery",)}
 DELIVERY = Category(

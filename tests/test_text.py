@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_core.text import (
+from nps_core.analysis.text import (
     NEGATIONS,
     STOP_WORDS,
     DistinctiveTerms,

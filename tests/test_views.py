@@ -1,4 +1,4 @@
-"""Page shapes: every figure equals nps_core.metrics on the same frame, names where known."""
+"""Page shapes: every figure equals nps_core.analysis.metrics on the same frame, names where known."""
 
 from __future__ import annotations
 
@@ -9,8 +9,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.filters import FilterState, Period
-from nps_core.formatting import (
+from nps_core.analysis.metrics import (
+    GROUP_DTYPE,
+    breakdown,
+    compare,
+    compare_segments,
+    decompose,
+    distribution,
+    groups_of,
+    summarize,
+    trend,
+)
+from nps_core.present.filters import FilterState, Period
+from nps_core.present.formatting import (
     NO_DATA,
     format_count,
     format_delta,
@@ -18,18 +29,7 @@ from nps_core.formatting import (
     format_share,
     significance_text,
 )
-from nps_core.metrics import (
-    GROUP_DTYPE,
-    band_of,
-    breakdown,
-    compare,
-    compare_segments,
-    decompose,
-    distribution,
-    summarize,
-    trend,
-)
-from nps_core.views import (
+from nps_core.present.views import (
     drivers_sentence,
     drivers_table,
     heatmap,
@@ -63,7 +63,7 @@ def reviews(period: Period, n: int, seed: int, tilt: float = 0.0) -> pd.DataFram
             "channel": pd.Categorical(channel),
             "category": pd.Categorical(rng.choice(["delivery", "product"], size=n)),
             "rate": rate,
-            "group": pd.Categorical(band_of(rate), dtype=GROUP_DTYPE),
+            "group": pd.Categorical(groups_of(rate), dtype=GROUP_DTYPE),
         }
     )
 

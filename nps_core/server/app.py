@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from nps_core.contract.validation import check_text, validate_review
 from nps_core.server.faults import FaultInjector
 from nps_core.server.openapi import build_openapi
 from nps_core.server.options import FAULT_KINDS, FaultKind, ServerOptions
@@ -31,7 +32,6 @@ from nps_core.server.parsing import RequestError, create_fields, single_params
 from nps_core.server.ratelimit import RateLimiter
 from nps_core.server.responses import error_response, json_response
 from nps_core.server.store import CATEGORY_TEXTS, Shop, Store
-from nps_core.validation import check_text, validate_review
 
 __all__ = ["FAULT_KINDS", "FaultKind", "NpsApp", "ServerOptions", "create_app"]
 

@@ -17,16 +17,15 @@ from typing import Any
 
 import numpy as np
 
+from nps_core.contract.models import GROUPS, RATE_GROUP
+from nps_core.contract.validation import identity_of
 from nps_core.server.phrases import BODIES, CLOSERS, OPENERS
 from nps_core.server.store import DAY_MS, Store, client_id_for
-from nps_core.validation import identity_of
 
 __all__ = ["DEMO_SHOP_ID", "create_demo", "demo_credentials", "demo_secret"]
 
 DEMO_SHOP_ID = "demo"
 DEMO_SHOP_NAME = "Demo Shop"
-
-BANDS = ("detractor", "passive", "promoter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,10 +247,10 @@ def _clients(rng: np.random.Generator, n: int, shop_id: str) -> dict[str, Any]:
     }
 
 
-def _comment(lang: str, band: str, category: str, u: np.ndarray, k: np.ndarray) -> str:
+def _comment(lang: str, group: str, category: str, u: np.ndarray, k: np.ndarray) -> str:
     """One comment from pre-drawn uniforms `u` (4) and integers `k` (4)."""
-    bodies = BODIES[lang][category][band]
-    openers, closers = OPENERS[lang][band], CLOSERS[lang][band]
+    bodies = BODIES[lang][category][group]
+    openers, closers = OPENERS[lang][group], CLOSERS[lang][group]
     parts: list[str] = []
     if u[0] < 0.45:
         parts.append(openers[k[0] % len(openers)])
@@ -377,8 +376,8 @@ def generate_reviews(
         client[duplicate] = rng.integers(0, n_clients, int(duplicate.sum()))
 
     # Comments: detractors write most; Russian-speaking clients write in Russian.
-    band = np.digitize(rate, [7, 9])  # 0 detractor, 1 passive, 2 promoter
-    writes = rng.random(n) < np.array([0.78, 0.58, 0.62])[band]
+    group = np.asarray(RATE_GROUP)[rate]  # index into GROUPS
+    writes = rng.random(n) < np.array([0.78, 0.58, 0.62])[group]
     russian = clients["russian"][client]
     order_numbers = rng.integers(100_000, 1_000_000, n)
     has_order = rng.random(n) < 0.7
@@ -396,7 +395,7 @@ def generate_reviews(
         comment = None
         if writes[i]:
             lang = "ru" if russian[i] else "en"
-            comment = _comment(lang, BANDS[band[i]], cat, uniforms[i], integers[i])
+            comment = _comment(lang, GROUPS[group[i]], cat, uniforms[i], integers[i])
         rows.append(
             {
                 "created_ms": int(created[i]),

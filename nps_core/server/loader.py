@@ -26,8 +26,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from nps_core.contract.validation import MAX_FIELD_LENGTH, check_text
 from nps_core.server.store import Store
-from nps_core.validation import MAX_FIELD_LENGTH, check_text
 
 __all__ = ["LoadError", "load_file", "read_rows"]
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nps_core.server.options import ServerOptions
-from nps_core.server.store import CATEGORY_TEXTS
-from nps_core.validation import (
+from nps_core.contract.validation import (
     EMAIL_PATTERN,
     MAX_COMMENT_LENGTH,
     MAX_FIELD_LENGTH,
@@ -19,6 +17,8 @@ from nps_core.validation import (
     RATE_MAX,
     RATE_MIN,
 )
+from nps_core.server.options import ServerOptions
+from nps_core.server.store import CATEGORY_TEXTS
 
 __all__ = ["build_openapi"]
 

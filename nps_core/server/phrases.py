@@ -1,7 +1,7 @@
-"""Phrase banks for the demo shop's comments, by language, band and category.
+"""Phrase banks for the demo shop's comments, by language, group and category.
 
 A comment is an optional opener, one or two body phrases that fit the category and
-the score band, and an optional closer, so a few dozen phrases per cell combine into
+the score group, and an optional closer, so a few dozen phrases per cell combine into
 thousands of distinct comments.
 """
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nps_core.models import Category, Channel
-from nps_core.validation import identity_of
+from nps_core.contract.models import Category, Channel
+from nps_core.contract.validation import identity_of
 
 __all__ = [
     "CATEGORY_TEXTS",

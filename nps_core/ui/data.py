@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime
 
 import streamlit as st
 
-from nps_core.cache import ReviewCache
-from nps_core.client import NpsClient
-from nps_core.config import Settings, data_dir, load_settings
-from nps_core.fetch import ReviewSet, fetch_reviews
-from nps_core.models import Category, Channel
+from nps_core.contract.models import Category, Channel
+from nps_core.data.cache import ReviewCache
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import ReviewSet, fetch_reviews
+from nps_core.data.settings import Settings, data_dir, load_settings
+from nps_core.server.embedded import start_demo
 
 __all__ = [
     "REVIEWS_TTL",
@@ -42,7 +43,11 @@ def _secrets() -> dict | None:
 @st.cache_resource(show_spinner="Starting the demo data server…")
 def get_settings() -> Settings:
     """Read once per process; in demo mode this starts the bundled server."""
-    return load_settings(_secrets())
+    settings = load_settings(_secrets())
+    if settings.mode == "demo":
+        demo = start_demo(settings.demo_reviews, data_dir())
+        settings = settings.with_source(demo.url, demo.shop_id, demo.shop_secret, demo.cache_key)
+    return settings
 
 
 @st.cache_resource

@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from nps_core.present.views import Kpi, scope_caption
 from nps_core.ui.filters import FilterContext
-from nps_core.views import Kpi, scope_caption
 
 __all__ = ["CHART_CONFIG", "has_reviews", "kpi_row", "page_header", "plot"]
 

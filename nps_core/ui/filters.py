@@ -17,11 +17,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from nps_core.config import Settings
-from nps_core.errors import AuthError, NpsApiError
-from nps_core.fetch import ReviewSet
-from nps_core.filters import (
-    COMPARISONS,
+from nps_core.contract.errors import AuthError, NpsApiError
+from nps_core.contract.models import Category, Channel
+from nps_core.data.fetch import ReviewSet
+from nps_core.data.settings import Settings
+from nps_core.present.filters import (
+    COMPARE_MODES,
     GRANULARITIES,
     OLDEST,
     PRESETS,
@@ -34,7 +35,6 @@ from nps_core.filters import (
     parse_filters,
     to_query,
 )
-from nps_core.models import Category, Channel
 from nps_core.ui.data import data_as_of, get_settings, load_catalog, load_reviews, refresh
 
 __all__ = [
@@ -91,7 +91,7 @@ class FilterContext:
 
     @property
     def labels(self) -> dict[str, dict[str, str]]:
-        """Names by frame column, as ``nps_core.views`` takes them."""
+        """Names by frame column, as ``nps_core.present.views`` takes them."""
         return {"channel": self.channel_names, "category": self.category_names}
 
     @property
@@ -256,7 +256,7 @@ def shared_filters() -> FilterContext:
         else:  # the user has picked the first day only: keep the previous range
             start, end = state.start or today, state.end or today
     compare = sidebar.selectbox(
-        "Compare with", list(COMPARISONS), format_func=COMPARISONS.get, key=KEY_COMPARE
+        "Compare with", list(COMPARE_MODES), format_func=COMPARE_MODES.get, key=KEY_COMPARE
     )
     state = state.with_(preset=preset, start=start, end=end, compare=compare)
     period = state.period(today)

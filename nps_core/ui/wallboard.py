@@ -14,12 +14,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from nps_core.errors import NpsApiError
-from nps_core.fetch import ReviewSet, fetch_reviews
-from nps_core.filters import Period
-from nps_core.ui.data import get_cache, get_client, get_settings, load_catalog
-from nps_core.ui.filters import today_in
-from nps_core.wallboard import (
+from nps_core.contract.errors import NpsApiError
+from nps_core.data.fetch import ReviewSet, fetch_reviews
+from nps_core.present.filters import Period
+from nps_core.present.wallboard import (
     MAX_REFRESH,
     LastGood,
     Shown,
@@ -29,7 +27,9 @@ from nps_core.wallboard import (
     loaded_span,
     parse_wallboard,
 )
-from nps_core.wallboard_html import board_html, waiting_html, wallboard_css
+from nps_core.present.wallboard_html import board_html, waiting_html, wallboard_css
+from nps_core.ui.data import get_cache, get_client, get_settings, load_catalog
+from nps_core.ui.filters import today_in
 
 __all__ = ["live_board", "load_interval", "wallboard_config", "wallboard_style"]
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from nps_core.client import NpsClient
+from nps_core.data.client import NpsClient
 from nps_core.ui.filters import today_in
 from tests.browser.conftest import (
     Dashboard,

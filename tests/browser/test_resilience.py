@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from nps_core.client import NpsClient
-from nps_core.validation import MAX_COMMENT_LENGTH
+from nps_core.contract.validation import MAX_COMMENT_LENGTH
+from nps_core.data.client import NpsClient
 from tests.browser.conftest import (
     Dashboard,
     DashboardFactory,
@@ -107,7 +107,7 @@ def test_api_down_after_a_first_load_shows_stored_data_marked_stale(
 
 # -- hostile comments ------------------------------------------------------------------
 
-WALL_CHARS = 220  # the Wallboard cuts longer comments (nps_core.wallboard.COMMENT_CHARS)
+WALL_CHARS = 220  # the Wallboard cuts longer comments (nps_core.present.wallboard.COMMENT_CHARS)
 
 
 def hostile_comments(token: str) -> list[str]:

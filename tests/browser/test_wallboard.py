@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from nps_core.client import NpsClient
+from nps_core.data.client import NpsClient
 from tests.browser.conftest import Dashboard, assert_no_exception
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from nps_core.cache import ReviewCache
-from nps_core.client import NpsClient
-from nps_core.errors import AuthError, NpsApiError
-from nps_core.fetch import Progress, ReviewSet, fetch_reviews
+from nps_core.contract.errors import AuthError, NpsApiError
+from nps_core.data.cache import ReviewCache
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import Progress, ReviewSet, fetch_reviews
 from nps_core.server.runner import ServerHandle
 from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
 from tests.test_fetch import CAP, DAY0, random_rows, review_row

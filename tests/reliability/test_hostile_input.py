@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from nps_core.contract.validation import STRING_FIELDS
 from nps_core.server.store import Store
-from nps_core.validation import STRING_FIELDS
 from tests.reliability.conftest import stored_reviews
 from tests.server.conftest import OTHER_SHOP, SECRET, SHOP, assert_error, review
 

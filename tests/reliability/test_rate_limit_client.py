@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from nps_core.client import NpsClient
-from nps_core.fetch import fetch_reviews
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import fetch_reviews
 from nps_core.server.runner import ServerHandle
 from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
 from tests.test_fetch import CAP, DAY0, random_rows

@@ -17,10 +17,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from nps_core.client import NpsClient
-from nps_core.config import load_settings
-from nps_core.errors import ApiUnavailable, BadRequest, NpsApiError
-from nps_core.fetch import fetch_reviews
+from nps_core.contract.errors import ApiUnavailable, BadRequest, NpsApiError
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import fetch_reviews
+from nps_core.data.settings import load_settings
 from nps_core.server.logs import SecretParamFilter, redact_secret_params
 from tests.conftest import SHOP_ID, ServerFactory, seed_shop
 from tests.reliability.serving import serve
@@ -32,7 +32,7 @@ SECRET = f"p@ss/wörd+{MARKER} ="
 LOGGERS = (
     "",
     "nps_core",
-    "nps_core.client",
+    "nps_core.data.client",
     "httpx",
     "httpcore",
     "uvicorn",

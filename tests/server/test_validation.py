@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nps_core.validation import (
+from nps_core.contract.validation import (
     FieldError,
     check_email,
     check_phone,

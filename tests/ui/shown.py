@@ -2,7 +2,7 @@
 
 The expected side fetches the same period from the same demo API with ``NpsClient`` +
 ``fetch_reviews`` (no Streamlit, no dashboard code), applies the same filters, and
-leaves the arithmetic to ``nps_core.metrics`` in each test.
+leaves the arithmetic to ``nps_core.analysis.metrics`` in each test.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from nps_core.client import NpsClient
-from nps_core.fetch import fetch_reviews
-from nps_core.filters import FilterState, filter_frame, parse_filters
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import fetch_reviews
+from nps_core.present.filters import FilterState, filter_frame, parse_filters
 from nps_core.server.runner import ServerHandle
 from nps_core.ui.filters import today_in
 

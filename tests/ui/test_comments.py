@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nps_core.client import NpsClient
-from nps_core.comments import CommentFilters, filter_mask
-from nps_core.fetch import fetch_reviews
-from nps_core.text import normalize_series, search_mask, terms_mask
+from nps_core.analysis.text import normalize_series, search_mask, terms_mask
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import fetch_reviews
+from nps_core.present.comments import CommentFilters, filter_mask
 from tests.ui.conftest import AppFactory
 
 PAGE = "app_pages/comments.py"

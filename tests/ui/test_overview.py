@@ -1,4 +1,4 @@
-"""The Overview page shows nps_core.metrics of the filtered frame, under several filter sets."""
+"""The Overview page shows nps_core.analysis.metrics of the filtered frame, under several filter sets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nps_core.formatting import (
+from nps_core.analysis.metrics import compare, distribution, summarize, trend
+from nps_core.present.formatting import (
     format_count,
     format_delta,
     format_margin,
@@ -14,7 +15,6 @@ from nps_core.formatting import (
     format_share,
     significance_text,
 )
-from nps_core.metrics import compare, distribution, summarize, trend
 from nps_core.server.demo import create_demo
 from nps_core.server.runner import start_server
 from tests.ui.conftest import APP, TIMEOUT, clear_streamlit_caches

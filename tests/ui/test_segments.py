@@ -1,4 +1,4 @@
-"""The Segments page shows nps_core.metrics of the filtered frame; choosing a segment drills down."""
+"""The Segments page shows nps_core.analysis.metrics of the filtered frame; choosing a segment drills down."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from nps_core.formatting import format_nps, format_points
-from nps_core.metrics import breakdown, compare_segments, decompose, trend
+from nps_core.analysis.metrics import breakdown, compare_segments, decompose, trend
+from nps_core.present.formatting import format_nps, format_points
 from tests.ui.shown import charts, expected_frames, names, numbers, state_of, trace
 
 CASES = {

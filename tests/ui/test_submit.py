@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nps_core.client import NpsClient
-from nps_core.models import Review
+from nps_core.contract.models import Review
+from nps_core.data.client import NpsClient
+from nps_core.present.submit import DID_WITHOUT_SECRET, IDENTITY_MISSING, escape_markdown
 from nps_core.server.runner import ServerHandle
-from nps_core.submission import DID_WITHOUT_SECRET, IDENTITY_MISSING, escape_markdown
 from nps_core.ui.filters import today_in
 from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
 from tests.ui.conftest import AppFactory

@@ -9,12 +9,12 @@ from html import unescape
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nps_core.formatting import format_count, format_nps
-from nps_core.metrics import summarize
+from nps_core.analysis.metrics import summarize
+from nps_core.present.formatting import format_count, format_nps
+from nps_core.present.wallboard import PANELS, latest_comments
 from nps_core.server.demo import create_demo
 from nps_core.server.runner import start_server
 from nps_core.ui.wallboard import load_interval
-from nps_core.wallboard import PANELS, latest_comments
 from tests.ui.conftest import APP, TIMEOUT, AppFactory, clear_streamlit_caches
 from tests.ui.shown import expected_frames, names, state_of
 

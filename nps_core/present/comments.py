@@ -1,8 +1,8 @@
 """The Comments explorer as plain data: its filters, its table, its counts and its export.
 
-Pure (no Streamlit), so it is tested directly; ``nps_core.ui.comments_view`` draws the
+Pure (no Streamlit), so it is tested directly; ``nps_core.ui.comments`` draws the
 widgets and ``app_pages/comments.py`` lays them out. Filtering is vectorised over the review
-frame and its normalised comment column (``nps_core.text.normalize_series``, computed
+frame and its normalised comment column (``nps_core.analysis.text.normalize_series``, computed
 once per fetched period), so it stays fast on 100,000+ reviews.
 """
 
@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from nps_core.formatting import format_count
-from nps_core.models import GROUPS, band
-from nps_core.text import NEGATIONS, normalize, search_mask, terms_mask, tokenize
-from nps_core.theme import GROUP_COLORS
+from nps_core.analysis.text import NEGATIONS, normalize, search_mask, terms_mask, tokenize
+from nps_core.contract.models import GROUPS, group_of
+from nps_core.present.formatting import format_count
+from nps_core.present.theme import GROUP_COLORS
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -38,7 +38,7 @@ __all__ = [
 
 RATE_LOW, RATE_HIGH = 0, 10  # readers classify a 0 too, though the API takes 1..10
 
-# URL parameter of each filter (beside the shared ones of nps_core.filters).
+# URL parameter of each filter (beside the shared ones of nps_core.present.filters).
 PARAM_QUERY, PARAM_TERM, PARAM_GROUPS = "q", "term", "groups"
 PARAM_RATE, PARAM_WITH_COMMENT = "rate", "with_comment"
 PARAMS: tuple[str, ...] = (PARAM_QUERY, PARAM_TERM, PARAM_GROUPS, PARAM_RATE, PARAM_WITH_COMMENT)
@@ -46,7 +46,7 @@ PARAMS: tuple[str, ...] = (PARAM_QUERY, PARAM_TERM, PARAM_GROUPS, PARAM_RATE, PA
 # The table shows a rate as a coloured tag. Tags are zero-padded so that sorting the
 # column as text sorts it by rate ("09" < "10"); the page displays them unpadded.
 RATE_TAGS: tuple[str, ...] = tuple(f"{rate:02d}" for rate in range(RATE_LOW, RATE_HIGH + 1))
-RATE_TAG_COLORS: tuple[str, ...] = tuple(GROUP_COLORS[band(int(tag))] for tag in RATE_TAGS)
+RATE_TAG_COLORS: tuple[str, ...] = tuple(GROUP_COLORS[group_of(int(tag))] for tag in RATE_TAGS)
 
 TABLE_COLUMNS: tuple[str, ...] = ("date", "channel", "category", "rate", "comment", "client_id")
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -76,7 +76,7 @@ class CommentFilters:
     groups: tuple[str, ...] = ()  # empty: every group
     rate_range: tuple[int, int] = (RATE_LOW, RATE_HIGH)
     with_comment: bool = False
-    query: str = ""  # the search box (nps_core.text.parse_query syntax)
+    query: str = ""  # the search box (nps_core.analysis.text.parse_query syntax)
     term: str = ""  # a theme chosen among the distinctive terms
 
     def with_(self, **changes: object) -> CommentFilters:

@@ -14,9 +14,9 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from nps_core.formatting import format_nps
-from nps_core.theme import GROUP_COLORS, NPS_COLOR, ROLLING_COLOR
-from nps_core.wallboard import PANELS, Board, Status, WallboardConfig
+from nps_core.present.formatting import format_nps
+from nps_core.present.theme import GROUP_COLORS, NPS_COLOR, ROLLING_COLOR
+from nps_core.present.wallboard import PANELS, Board, Status, WallboardConfig
 
 __all__ = ["board_html", "sparkline_svg", "waiting_html", "wallboard_css"]
 

@@ -1,4 +1,4 @@
-"""Value objects returned by the client, and the vendor's score bands."""
+"""Value objects returned by the client, and the vendor's groups of rates."""
 
 from __future__ import annotations
 
@@ -6,20 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-__all__ = ["GROUPS", "Band", "Category", "Channel", "Review", "band"]
+__all__ = ["GROUPS", "RATE_GROUP", "Category", "Channel", "Group", "Review", "group_of"]
 
-Band = Literal["detractor", "passive", "promoter"]
+Group = Literal["detractor", "passive", "promoter"]
 # Ordered worst to best; the review frame's `group` categorical uses this order.
-GROUPS: tuple[Band, ...] = ("detractor", "passive", "promoter")
+GROUPS: tuple[Group, ...] = ("detractor", "passive", "promoter")
+# The vendor's rule, as the index into GROUPS of each rate 0..10: 0–6 detractor,
+# 7–8 passive, 9–10 promoter. Every classification in the project reads this table.
+RATE_GROUP: tuple[int, ...] = (0,) * 7 + (1,) * 2 + (2,) * 2
 
 
-def band(rate: int) -> Band:
-    """The vendor's bands: 0–6 detractor, 7–8 passive, 9–10 promoter."""
-    if rate >= 9:
-        return "promoter"
-    if rate >= 7:
-        return "passive"
-    return "detractor"
+def group_of(rate: int) -> Group:
+    """The group of a valid rate (0..10)."""
+    return GROUPS[RATE_GROUP[rate]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +50,11 @@ class Category:
 
     def question(self, rate: int) -> str | None:
         """The question a respondent with this rate is asked."""
-        return getattr(self, f"{band(rate)}_question")
+        return getattr(self, f"{group_of(rate)}_question")
 
     def thanks(self, rate: int) -> str | None:
         """The thank-you text shown after a review with this rate."""
-        return getattr(self, f"{band(rate)}_success")
+        return getattr(self, f"{group_of(rate)}_success")
 
 
 @dataclass(frozen=True, slots=True)

@@ -393,7 +393,7 @@ def terms_mask(comments: pd.Series, term: str, *, normalized: bool = False) -> n
 
 # --------------------------------------------------------------------------- log-odds
 
-# Labels of the review frame's `group` column (see nps_core.models.band).
+# Labels of the review frame's `group` column (see nps_core.contract.models.group_of).
 _DETRACTOR = "detractor"
 _PROMOTER = "promoter"
 

@@ -36,10 +36,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nps_core.cache import EPOCH_ORDINAL, STORE_SCHEMA, ReviewCache, StoredDays, keep_rows
-from nps_core.client import NpsClient
-from nps_core.errors import AuthError, NpsApiError
-from nps_core.models import GROUPS
+from nps_core.contract.errors import AuthError, NpsApiError
+from nps_core.contract.models import GROUPS, RATE_GROUP
+from nps_core.data.cache import EPOCH_ORDINAL, STORE_SCHEMA, ReviewCache, StoredDays, keep_rows
+from nps_core.data.client import NpsClient
 
 __all__ = ["ReviewSet", "Truncation", "empty_frame", "fetch_reviews", "source_key"]
 
@@ -56,7 +56,7 @@ TARGET_FILL = 0.7
 Progress = Callable[[int, int], None]
 
 # Rate → group code (detractor 0, passive 1, promoter 2) for rates 0..10.
-_GROUP_CODES = np.array([0] * 7 + [1] * 2 + [2] * 2, dtype=np.int8)
+_GROUP_CODES = np.array(RATE_GROUP, dtype=np.int8)
 _STRING = pd.StringDtype("pyarrow")
 
 

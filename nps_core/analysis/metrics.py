@@ -3,7 +3,7 @@
 Everything here is a pure function of a pandas DataFrame shaped like the review frame
 (see docs/ARCHITECTURE.md); only `rate` is required, plus `day`/`created_at` for trends
 and the `by` columns for segments. The heavy lifting is one `np.bincount` over integer
-codes (band, segment, period), so a million reviews costs a few passes over int arrays.
+codes (group, segment, period), so a million reviews costs a few passes over int arrays.
 
 Statistics follow Rocks (2016), "Interval estimation for the net promoter score",
 The American Statistician 70:365: the adjusted-Wald interval adds 0.75 promoters,
@@ -25,34 +25,35 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from nps_core.contract.models import GROUPS, RATE_GROUP
+
 __all__ = [
-    "BANDS",
     "FREQS",
+    "GROUPS",
     "GROUP_DTYPE",
     "SMALL_N",
     "Comparison",
     "Decomposition",
     "NpsSummary",
-    "band_of",
     "breakdown",
     "compare",
     "compare_segments",
     "decompose",
     "distribution",
+    "groups_of",
     "holm_adjust",
     "summarize",
     "trend",
 ]
 
-BANDS: tuple[str, str, str] = ("detractor", "passive", "promoter")
-GROUP_DTYPE = pd.CategoricalDtype(list(BANDS), ordered=True)
+GROUP_DTYPE = pd.CategoricalDtype(list(GROUPS), ordered=True)
 SMALL_N = 30
 FREQS: tuple[str, ...] = ("D", "W", "M", "Q")
 
-# Band codes used internally; 3 is a "trash" bucket for unanswered or invalid rates, so
+# Group codes used internally; 3 is a "trash" bucket for unanswered or invalid rates, so
 # bad rows fall out of a bincount without a separate filtering pass.
 _TRASH = 3
-_RATE_TO_BAND = np.array([0] * 7 + [1] * 2 + [2] * 2, dtype=np.int8)  # index = rate 0..10
+_RATE_TO_GROUP = np.array(RATE_GROUP, dtype=np.int8)  # index = rate 0..10
 
 # Above this many possible label combinations, observed segments are found by sorting
 # instead of a dense bincount over every combination.
@@ -142,17 +143,17 @@ class Decomposition:
 # --------------------------------------------------------------------- classification
 
 
-def band_of(rate: Any) -> Any:
+def groups_of(rate: Any) -> Any:
     """Vendor bands: 0–6 detractor, 7–8 passive, 9–10 promoter.
 
-    A scalar gives the band name (None for a missing or invalid rate); an array gives an
+    A scalar gives the group name (None for a missing or invalid rate); an array gives an
     ordered Categorical, a Series a Series of it on the same index.
     """
     if np.ndim(rate) == 0:
-        code = int(_band_codes(pd.Series([rate], dtype=object))[0])
-        return None if code == _TRASH else BANDS[code]
+        code = int(_group_codes(pd.Series([rate], dtype=object))[0])
+        return None if code == _TRASH else GROUPS[code]
     series = rate if isinstance(rate, pd.Series) else pd.Series(np.asarray(rate))
-    codes = _band_codes(series)
+    codes = _group_codes(series)
     cat = pd.Categorical.from_codes(np.where(codes == _TRASH, -1, codes), dtype=GROUP_DTYPE)
     if isinstance(rate, pd.Series):
         return pd.Series(cat, index=rate.index, name="group")
@@ -171,30 +172,30 @@ def _rate_values(rate: pd.Series) -> np.ndarray:
     return np.where(ok, np.nan_to_num(r), -1).astype(np.int64)
 
 
-def _band_codes(rate: pd.Series) -> np.ndarray:
+def _group_codes(rate: pd.Series) -> np.ndarray:
     values = _rate_values(rate)
-    lut = np.append(_RATE_TO_BAND, np.int8(_TRASH))  # index -1 → trash
+    lut = np.append(_RATE_TO_GROUP, np.int8(_TRASH))  # index -1 → trash
     return lut[values]
 
 
-def _frame_bands(frame: pd.DataFrame) -> np.ndarray:
-    """Band code per row (0..2, or 3 = not answered): `group` if present, else `rate`."""
+def _frame_groups(frame: pd.DataFrame) -> np.ndarray:
+    """Group code per row (0..2, or 3 = not answered): `group` if present, else `rate`."""
     if "group" in frame.columns:
         group = frame["group"]
         if isinstance(group.dtype, pd.CategoricalDtype):
             # Map the column's own categories onto ours once; codes −1 hit the trailing trash slot.
             cats = [str(c) for c in group.dtype.categories]
-            remap = np.array([BANDS.index(c) if c in BANDS else _TRASH for c in cats] + [_TRASH])
+            remap = np.array([GROUPS.index(c) if c in GROUPS else _TRASH for c in cats] + [_TRASH])
             codes = remap.astype(np.int8)[group.cat.codes.to_numpy()]
         else:
-            raw = pd.Categorical(group.astype(object), categories=list(BANDS)).codes
+            raw = pd.Categorical(group.astype(object), categories=list(GROUPS)).codes
             codes = np.where(raw < 0, _TRASH, raw).astype(np.int8)
         if "rate" in frame.columns:
             holes = codes == _TRASH
             if holes.any():
-                codes = np.where(holes, _band_codes(frame["rate"]), codes)
+                codes = np.where(holes, _group_codes(frame["rate"]), codes)
         return codes
-    return _band_codes(_column(frame, "rate"))
+    return _group_codes(_column(frame, "rate"))
 
 
 def _column(frame: pd.DataFrame, name: Hashable) -> pd.Series:
@@ -394,7 +395,7 @@ def _count_grid(keys: list[tuple[np.ndarray, int]], bands: np.ndarray) -> np.nda
     """Counts over a dense grid of codes: shape (*sizes, 3).
 
     Each key is (codes, size) with codes in 0..size, where `size` itself is a trash slot
-    (missing segment, day out of range); trash slots and band 3 are sliced away after
+    (missing segment, day out of range); trash slots and group 3 are sliced away after
     one bincount, so no row filtering pass is needed.
     """
     flat: np.ndarray | None = None
@@ -412,7 +413,7 @@ def _count_grid(keys: list[tuple[np.ndarray, int]], bands: np.ndarray) -> np.nda
 
 def summarize(frame: pd.DataFrame, confidence: float = 0.95, small_n: int = SMALL_N) -> NpsSummary:
     """NPS, counts, shares and the adjusted-Wald interval of every answered review."""
-    counts = np.bincount(_frame_bands(frame), minlength=4)[:3]
+    counts = np.bincount(_frame_groups(frame), minlength=4)[:3]
     return _summary_from_counts(counts, confidence, small_n)
 
 
@@ -434,7 +435,7 @@ def breakdown(
     if not names:
         raise ValueError("breakdown needs at least one `by` column")
     seg, labels = _segments(frame, names, observed=not include_empty)
-    grid = _count_grid([(seg, len(labels))], _frame_bands(frame))
+    grid = _count_grid([(seg, len(labels))], _frame_groups(frame))
     figures = _figures(grid, confidence, small_n)
     out = labels.copy()
     for column in [
@@ -462,7 +463,7 @@ def breakdown(
 
 
 def distribution(frame: pd.DataFrame, small_n: int = SMALL_N) -> pd.DataFrame:
-    """Count and share per rate value (1..10 always, 0 only when it occurs) with its band."""
+    """Count and share per rate value (1..10 always, 0 only when it occurs) with its group."""
     rates = _rate_values(_column(frame, "rate"))
     counts = np.bincount(rates + 1, minlength=12)[1:]  # slot 0 took the invalid (−1) rows
     first = 0 if counts[0] else 1
@@ -472,7 +473,7 @@ def distribution(frame: pd.DataFrame, small_n: int = SMALL_N) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "rate": values,
-            "group": pd.Categorical.from_codes(_RATE_TO_BAND[values], dtype=GROUP_DTYPE),
+            "group": pd.Categorical.from_codes(_RATE_TO_GROUP[values], dtype=GROUP_DTYPE),
             "count": counts.astype(np.int64),
             "share": counts / n if n else np.full(len(values), np.nan),
             "small_sample": np.full(len(values), n < small_n),
@@ -580,7 +581,7 @@ def trend(
     _z(confidence)  # validate before doing any work
 
     days = _days(frame)
-    bands = _frame_bands(frame)
+    bands = _frame_groups(frame)
     if start is None or end is None:
         seen = days[(days != _NAT) & (bands != _TRASH)]
     first = _day_number(start) if start is not None else (int(seen.min()) if len(seen) else None)
@@ -684,7 +685,7 @@ def _empty_trend(frame: pd.DataFrame, names: list[str], rolling: int | None) -> 
 def _counts_of(x: pd.DataFrame | NpsSummary) -> np.ndarray:
     if isinstance(x, NpsSummary):
         return np.array([x.detractors, x.passives, x.promoters], dtype=np.int64)
-    return np.bincount(_frame_bands(x), minlength=4)[:3]
+    return np.bincount(_frame_groups(x), minlength=4)[:3]
 
 
 def compare(
@@ -729,7 +730,7 @@ def compare(
 
 def _segment_counts(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     seg, labels = _segments(frame, names)
-    grid = _count_grid([(seg, len(labels))], _frame_bands(frame))
+    grid = _count_grid([(seg, len(labels))], _frame_groups(frame))
     out = labels.copy()
     out["detractors"], out["passives"], out["promoters"] = grid[:, 0], grid[:, 1], grid[:, 2]
     # Labels go to object so frames whose categoricals differ still merge on values.

@@ -4,7 +4,7 @@ A wallboard is configured by its link alone (the shared filters' parameters plus
 ``refresh``, ``panels``, ``theme``, ``kiosk``, ``rotate`` and ``rotate_by``) and then left
 alone for weeks, so a bad parameter never stops it: it falls back to a default and says
 so. Pure (no Streamlit): ``nps_core.ui.wallboard`` loads the reviews once per refresh
-interval for every screen, and ``nps_core.wallboard_html`` writes the markup.
+interval for every screen, and ``nps_core.present.wallboard_html`` writes the markup.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from nps_core.errors import NpsApiError
-from nps_core.fetch import ReviewSet
-from nps_core.filters import (
-    COMPARISONS,
+from nps_core.analysis.metrics import GROUPS, SMALL_N, NpsSummary, compare, summarize, trend
+from nps_core.contract.errors import NpsApiError
+from nps_core.data.fetch import ReviewSet
+from nps_core.present.filters import (
+    COMPARE_MODES,
     PRESETS,
     FilterState,
     Period,
@@ -30,7 +31,7 @@ from nps_core.filters import (
     filter_frame,
     parse_filters,
 )
-from nps_core.formatting import (
+from nps_core.present.formatting import (
     format_count,
     format_delta,
     format_margin,
@@ -38,8 +39,7 @@ from nps_core.formatting import (
     format_period,
     format_share,
 )
-from nps_core.metrics import BANDS, SMALL_N, NpsSummary, compare, summarize, trend
-from nps_core.views import scope_caption
+from nps_core.present.views import scope_caption
 
 __all__ = [
     "DEFAULT_REFRESH",
@@ -388,7 +388,7 @@ def _day(day: date) -> str:
 
 def _change(current: NpsSummary, previous: NpsSummary, compare_mode: str) -> Change:
     result = compare(current, previous)
-    versus = f"vs {COMPARISONS[compare_mode].lower()}"
+    versus = f"vs {COMPARE_MODES[compare_mode].lower()}"
     if result.delta != result.delta:  # NaN: one side has no answers
         return Change(format_delta(result.delta), 0, (versus, "no answers to compare"))
     direction = int(np.sign(round(result.delta)))
@@ -399,7 +399,7 @@ def _change(current: NpsSummary, previous: NpsSummary, compare_mode: str) -> Cha
 def _split(summary: NpsSummary) -> tuple[SplitPart, ...]:
     counts = (summary.detractors, summary.passives, summary.promoters)
     parts = []
-    for group, count in zip(BANDS, counts, strict=True):
+    for group, count in zip(GROUPS, counts, strict=True):
         share = count / summary.n if summary.n else None
         parts.append(
             SplitPart(

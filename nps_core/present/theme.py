@@ -7,10 +7,10 @@ colour blindness: detractors vermillion (red), passives amber, promoters bluish 
 from __future__ import annotations
 
 __all__ = [
-    "BAND_FILL",
     "FADED_OPACITY",
     "GROUP_COLORS",
     "GROUP_LABELS",
+    "INTERVAL_FILL",
     "MIX_COLOR",
     "NPS_COLOR",
     "NPS_SCALE",
@@ -32,7 +32,7 @@ GROUP_LABELS: dict[str, str] = {
 }
 NPS_COLOR = "#0072B2"
 # The confidence band around the NPS line: the line's blue, mostly transparent.
-BAND_FILL = "rgba(0, 114, 178, 0.15)"
+INTERVAL_FILL = "rgba(0, 114, 178, 0.15)"
 ROLLING_COLOR = "#56B4E9"
 TARGET_COLOR = "#CC79A7"
 # Figures from fewer than SMALL_N reviews are drawn at this opacity: visible, not trusted.

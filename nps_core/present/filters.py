@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "COMPARISONS",
+    "COMPARE_MODES",
     "GRANULARITIES",
     "PRESETS",
     "ROLLING_WINDOWS",
@@ -40,7 +40,7 @@ PRESETS: dict[str, str] = {
     "12m": "Last 12 months",
     "custom": "Custom range",
 }
-COMPARISONS: dict[str, str] = {
+COMPARE_MODES: dict[str, str] = {
     "previous": "Previous period",
     "last_year": "Same period last year",
     "none": "No comparison",
@@ -53,7 +53,7 @@ DEFAULT_COMPARE = "previous"
 # How far back a custom range may reach; protects the API from a typo like 1026.
 OLDEST = date(2000, 1, 1)
 
-Comparison = Literal["previous", "last_year", "none"]
+CompareMode = Literal["previous", "last_year", "none"]
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def parse_filters(
             )
             preset, start, end = DEFAULT_PRESET, None, None
     compare = get.get("compare") or DEFAULT_COMPARE
-    if compare not in COMPARISONS:
+    if compare not in COMPARE_MODES:
         notices.append(
             f"Unknown comparison '{compare}' in the link; comparing with the previous period."
         )

@@ -12,8 +12,8 @@ from datetime import date
 
 import streamlit as st
 
-from nps_core.models import Category
-from nps_core.submission import (
+from nps_core.contract.models import Category
+from nps_core.present.submit import (
     TEXT_FIELDS,
     Outcome,
     ReviewDraft,

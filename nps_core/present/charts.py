@@ -1,7 +1,7 @@
 """Plotly figures of the dashboard, built from the frames of ``metrics`` and ``views``.
 
 Pure (no Streamlit), so a test can read back what a chart draws. Every chart uses the
-group colours of ``nps_core.theme``, writes its numbers with ``nps_core.formatting``
+group colours of ``nps_core.present.theme``, writes its numbers with ``nps_core.present.formatting``
 (hover labels included), and draws figures from fewer than ``SMALL_N`` reviews faded.
 
 Traces and layouts are plain dicts handed to ``go.Figure`` without Plotly's
@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from nps_core.formatting import (
+from nps_core.analysis.metrics import GROUPS, SMALL_N
+from nps_core.present.formatting import (
     format_count,
     format_interval,
     format_nps,
@@ -26,12 +27,11 @@ from nps_core.formatting import (
     format_points,
     format_share,
 )
-from nps_core.metrics import BANDS, SMALL_N
-from nps_core.theme import (
-    BAND_FILL,
+from nps_core.present.theme import (
     FADED_OPACITY,
     GROUP_COLORS,
     GROUP_LABELS,
+    INTERVAL_FILL,
     MIX_COLOR,
     NPS_COLOR,
     NPS_SCALE,
@@ -40,7 +40,7 @@ from nps_core.theme import (
     SEGMENT_COLORS,
     TARGET_COLOR,
 )
-from nps_core.views import SegmentHeatmap
+from nps_core.present.views import SegmentHeatmap
 
 __all__ = [
     "composition_figure",
@@ -150,7 +150,7 @@ def trend_figure(
     edge = {"type": "scatter", "x": x, "mode": "lines", "line": {"width": 0}, "hoverinfo": "skip"}
     traces: list[Trace] = [
         {**edge, "y": trend["ci_high"], "showlegend": False},
-        {**edge, "y": trend["ci_low"], "fill": "tonexty", "fillcolor": BAND_FILL,
+        {**edge, "y": trend["ci_low"], "fill": "tonexty", "fillcolor": INTERVAL_FILL,
          "name": "95% interval"},
         {
             "type": "scatter",
@@ -215,24 +215,24 @@ def composition_figure(trend: pd.DataFrame, freq: str, height: int = 320) -> go.
     """Stacked shares of detractors, passives and promoters per period (in %)."""
     opacity = _opacity(trend["small_sample"])
     traces = []
-    for band in BANDS:
-        shares = trend[_SHARE_COLUMNS[band]]
+    for group in GROUPS:
+        shares = trend[_SHARE_COLUMNS[group]]
         traces.append(
             {
                 "type": "bar",
                 "x": trend["period"],
                 "y": 100 * shares,
-                "name": GROUP_LABELS[band],
-                "marker": {"color": GROUP_COLORS[band], "opacity": opacity},
+                "name": GROUP_LABELS[group],
+                "marker": {"color": GROUP_COLORS[group], "opacity": opacity},
                 "customdata": np.column_stack(
                     [
                         [format_period(p, freq) for p in trend["period"]],
                         [format_share(s) for s in shares],
-                        [format_count(c) for c in trend[_COUNT_COLUMNS[band]]],
+                        [format_count(c) for c in trend[_COUNT_COLUMNS[group]]],
                     ]
                 ).reshape(len(trend), 3),
                 "hovertemplate": (
-                    f"<b>%{{customdata[0]}}</b><br>{GROUP_LABELS[band]}: %{{customdata[1]}} "
+                    f"<b>%{{customdata[0]}}</b><br>{GROUP_LABELS[group]}: %{{customdata[1]}} "
                     "(%{customdata[2]})<extra></extra>"
                 ),
             }
@@ -250,16 +250,16 @@ def composition_figure(trend: pd.DataFrame, freq: str, height: int = 320) -> go.
 def distribution_figure(distribution: pd.DataFrame, height: int = 320) -> go.Figure:
     """Responses per rate (``metrics.distribution``), bars coloured by group."""
     traces = []
-    for band in BANDS:
-        rows = distribution[distribution["group"] == band]
+    for group in GROUPS:
+        rows = distribution[distribution["group"] == group]
         shares = [format_share(s) for s in rows["share"]]
         traces.append(
             {
                 "type": "bar",
                 "x": rows["rate"].astype(str).tolist(),
                 "y": rows["count"],
-                "name": GROUP_LABELS[band],
-                "marker": {"color": GROUP_COLORS[band]},
+                "name": GROUP_LABELS[group],
+                "marker": {"color": GROUP_COLORS[group]},
                 "text": shares,
                 "textposition": "outside",
                 "cliponaxis": False,

@@ -23,7 +23,7 @@ from urllib.parse import quote, quote_plus
 import httpx
 import orjson
 
-from nps_core.errors import (
+from nps_core.contract.errors import (
     ApiUnavailable,
     AuthError,
     BadRequest,
@@ -31,11 +31,11 @@ from nps_core.errors import (
     RateLimited,
     ShopNotFound,
 )
-from nps_core.models import Category, Channel, Review
+from nps_core.contract.models import Category, Channel, Review
 
 __all__ = ["NpsClient", "normalize_review", "redact", "secret_forms"]
 
-logger = logging.getLogger("nps_core.client")
+logger = logging.getLogger("nps_core.data.client")
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # Network-level failures worth another try; anything else is a bug, not an outage.

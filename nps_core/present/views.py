@@ -1,7 +1,7 @@
 """What the Overview and Segments pages show, as plain data: KPI cards, tables, sentences.
 
-Pure (no Streamlit): every figure comes from ``nps_core.metrics`` and every number is
-written by ``nps_core.formatting``, so the pages only lay things out and the tests check
+Pure (no Streamlit): every figure comes from ``nps_core.analysis.metrics`` and every number is
+written by ``nps_core.present.formatting``, so the pages only lay things out and the tests check
 these shapes directly. Channel and category codes are shown by name where the API gave
 one (``Labels``: column → code → name).
 """
@@ -15,19 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nps_core.filters import COMPARISONS, PRESETS, FilterState, Period
-from nps_core.formatting import (
-    NO_DATA,
-    format_count,
-    format_delta,
-    format_interval,
-    format_margin,
-    format_nps,
-    format_points,
-    format_share,
-    significance_text,
-)
-from nps_core.metrics import (
+from nps_core.analysis.metrics import (
     SMALL_N,
     Comparison,
     Decomposition,
@@ -39,7 +27,19 @@ from nps_core.metrics import (
     summarize,
     trend,
 )
-from nps_core.theme import GROUP_LABELS
+from nps_core.present.filters import COMPARE_MODES, PRESETS, FilterState, Period
+from nps_core.present.formatting import (
+    NO_DATA,
+    format_count,
+    format_delta,
+    format_interval,
+    format_margin,
+    format_nps,
+    format_points,
+    format_share,
+    significance_text,
+)
+from nps_core.present.theme import GROUP_LABELS
 
 __all__ = [
     "SEGMENTINGS",
@@ -92,7 +92,7 @@ def scope_caption(
     """One line naming what the page shows: period, comparison, channel/category filters."""
     parts = [f"{PRESETS[state.preset]}: {period.label()}"]
     if comparison is not None:
-        parts.append(f"compared with {COMPARISONS[state.compare].lower()} ({comparison.label()})")
+        parts.append(f"compared with {COMPARE_MODES[state.compare].lower()} ({comparison.label()})")
     for column, chosen in (("channel", state.channels), ("category", state.categories)):
         if chosen:
             names = ", ".join(_name(labels, column, code) for code in chosen)
@@ -159,12 +159,12 @@ def kpis(data: Overview, comparison_name: str | None) -> list[Kpi]:
             "Reviews with a rate in the period, under the channel and category filters.",
         ),
     ]
-    for band, count, share in (
+    for group, count, share in (
         ("promoter", s.promoters, s.promoter_share),
         ("passive", s.passives, s.passive_share),
         ("detractor", s.detractors, s.detractor_share),
     ):
-        label = GROUP_LABELS[band]  # "Promoters (9–10)": too long for a card's title
+        label = GROUP_LABELS[group]  # "Promoters (9–10)": too long for a card's title
         cards.append(
             Kpi(
                 label.split(" ")[0],

@@ -1,6 +1,6 @@
 """The Submit-a-review form as plain data: its fields, its checks, its texts, its sending.
 
-Pure (no Streamlit). The checks are the server's own (``nps_core.validation``), run in
+Pure (no Streamlit). The checks are the server's own (``nps_core.contract.validation``), run in
 the form first so a mistake is shown next to its field before anything is sent. A
 ``SubmissionLedger`` makes a double click send a review once: Streamlit may start the
 second click's run while the first one is still waiting for the API.
@@ -15,9 +15,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from nps_core.errors import NpsApiError
-from nps_core.models import Category
-from nps_core.validation import validate_review
+from nps_core.contract.errors import NpsApiError
+from nps_core.contract.models import Category
+from nps_core.contract.validation import validate_review
 
 __all__ = [
     "FIELD_LABELS",
@@ -49,7 +49,7 @@ DID_WITHOUT_SECRET = (
     "A device ID is required: without the shop's secret key the API accepts a review only with one."
 )
 PROMPT_BEFORE_SCORE = "Comment (choose a score to see the question the customer was asked)"
-# When a category has no text of its own for a band.
+# When a category has no text of its own for a group.
 DEFAULT_PROMPT = "Anything you'd like to tell us about your score?"
 DEFAULT_THANKS = "Thank you for your feedback!"
 
@@ -125,14 +125,14 @@ def check_draft(
 
 
 def comment_prompt(category: Category | None, rate: int | None) -> str:
-    """The category's question for the score's band (what the respondent was asked)."""
+    """The category's question for the score's group (what the respondent was asked)."""
     if rate is None:
         return PROMPT_BEFORE_SCORE
     return (category.question(rate) if category else None) or DEFAULT_PROMPT
 
 
 def thank_you(category: Category | None, rate: int) -> str:
-    """The category's thank-you text for the score's band."""
+    """The category's thank-you text for the score's group."""
     return (category.thanks(rate) if category else None) or DEFAULT_THANKS
 
 

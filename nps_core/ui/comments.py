@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from nps_core.comments import (
+from nps_core.analysis.text import DistinctiveTerms, distinctive_terms, normalize_series
+from nps_core.present.comments import (
     PARAMS,
     RATE_HIGH,
     RATE_LOW,
@@ -23,7 +24,6 @@ from nps_core.comments import (
     CommentFilters,
     parse_comment_filters,
 )
-from nps_core.text import DistinctiveTerms, distinctive_terms, normalize_series
 from nps_core.ui.data import REVIEWS_TTL
 from nps_core.ui.filters import FilterContext
 
@@ -169,7 +169,7 @@ def sync_url(filters: CommentFilters) -> None:
 
 
 def table_config(frame: pd.DataFrame) -> dict[str, Any]:
-    """Column settings of the review table (``nps_core.comments.TABLE_COLUMNS``).
+    """Column settings of the review table (``nps_core.present.comments.TABLE_COLUMNS``).
 
     Legacy servers send no times, only days: then the date column shows days. The
     widths fit a laptop's wide layout; wider screens share the rest among the columns.

@@ -13,10 +13,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from nps_core.filters import FilterState
-from nps_core.metrics import SMALL_N
+from nps_core.analysis.metrics import SMALL_N
+from nps_core.present.filters import FilterState
+from nps_core.present.views import SEGMENTINGS, narrowed
 from nps_core.ui.filters import FilterContext, apply_filters
-from nps_core.views import SEGMENTINGS, narrowed
 
 __all__ = ["segment_picker", "segmenting_control", "table"]
 
