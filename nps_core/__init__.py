@@ -15,148 +15,68 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from nps_core.analysis.metrics import (
-        Comparison,
-        Decomposition,
-        NpsSummary,
-        breakdown,
-        compare,
-        compare_segments,
-        decompose,
-        distribution,
-        groups_of,
-        holm_adjust,
-        summarize,
-        trend,
-    )
-    from nps_core.analysis.text import (
-        DistinctiveTerms,
-        Query,
-        distinctive_terms,
-        normalize,
-        normalize_series,
-        parse_query,
-        search_mask,
-        terms_mask,
-        tokenize,
-    )
-    from nps_core.contract.errors import (
-        ApiUnavailable,
-        AuthError,
-        BadRequest,
-        NpsApiError,
-        RateLimited,
-        ShopNotFound,
-    )
-    from nps_core.contract.models import GROUPS, Category, Channel, Review, group_of
-    from nps_core.data.cache import ReviewCache
-    from nps_core.data.client import NpsClient
-    from nps_core.data.fetch import ReviewSet, Truncation, empty_frame, fetch_reviews
-    from nps_core.data.settings import Settings, load_settings
-    from nps_core.present.filters import (
-        FilterState,
-        Period,
-        comparison_period,
-        parse_filters,
-        resolve_period,
-    )
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads on first use
+    from nps_core.analysis.metrics import Comparison as Comparison
+    from nps_core.analysis.metrics import Decomposition as Decomposition
+    from nps_core.analysis.metrics import NpsSummary as NpsSummary
+    from nps_core.analysis.metrics import breakdown as breakdown
+    from nps_core.analysis.metrics import compare as compare
+    from nps_core.analysis.metrics import compare_segments as compare_segments
+    from nps_core.analysis.metrics import decompose as decompose
+    from nps_core.analysis.metrics import distribution as distribution
+    from nps_core.analysis.metrics import groups_of as groups_of
+    from nps_core.analysis.metrics import holm_adjust as holm_adjust
+    from nps_core.analysis.metrics import summarize as summarize
+    from nps_core.analysis.metrics import trend as trend
+    from nps_core.analysis.text import DistinctiveTerms as DistinctiveTerms
+    from nps_core.analysis.text import Query as Query
+    from nps_core.analysis.text import distinctive_terms as distinctive_terms
+    from nps_core.analysis.text import normalize as normalize
+    from nps_core.analysis.text import normalize_series as normalize_series
+    from nps_core.analysis.text import parse_query as parse_query
+    from nps_core.analysis.text import search_mask as search_mask
+    from nps_core.analysis.text import terms_mask as terms_mask
+    from nps_core.analysis.text import tokenize as tokenize
+    from nps_core.contract.errors import ApiUnavailable as ApiUnavailable
+    from nps_core.contract.errors import AuthError as AuthError
+    from nps_core.contract.errors import BadRequest as BadRequest
+    from nps_core.contract.errors import NpsApiError as NpsApiError
+    from nps_core.contract.errors import RateLimited as RateLimited
+    from nps_core.contract.errors import ShopNotFound as ShopNotFound
+    from nps_core.contract.models import GROUPS as GROUPS
+    from nps_core.contract.models import Category as Category
+    from nps_core.contract.models import Channel as Channel
+    from nps_core.contract.models import Review as Review
+    from nps_core.contract.models import group_of as group_of
+    from nps_core.data.cache import ReviewCache as ReviewCache
+    from nps_core.data.client import NpsClient as NpsClient
+    from nps_core.data.fetch import ReviewSet as ReviewSet
+    from nps_core.data.fetch import Truncation as Truncation
+    from nps_core.data.fetch import empty_frame as empty_frame
+    from nps_core.data.fetch import fetch_reviews as fetch_reviews
+    from nps_core.data.settings import Settings as Settings
+    from nps_core.data.settings import load_settings as load_settings
+    from nps_core.present.filters import FilterState as FilterState
+    from nps_core.present.filters import Period as Period
+    from nps_core.present.filters import comparison_period as comparison_period
+    from nps_core.present.filters import parse_filters as parse_filters
+    from nps_core.present.filters import resolve_period as resolve_period
 
-# Public name -> the module that defines it.
-_HOMES: dict[str, str] = {
-    **dict.fromkeys(
-        ("ApiUnavailable", "AuthError", "BadRequest", "NpsApiError", "RateLimited", "ShopNotFound"),
-        "contract.errors",
-    ),
-    **dict.fromkeys(("GROUPS", "Category", "Channel", "Review", "group_of"), "contract.models"),
-    "ReviewCache": "data.cache",
-    "NpsClient": "data.client",
-    **dict.fromkeys(("ReviewSet", "Truncation", "empty_frame", "fetch_reviews"), "data.fetch"),
-    **dict.fromkeys(("Settings", "load_settings"), "data.settings"),
-    **dict.fromkeys(
-        (
-            "Comparison",
-            "Decomposition",
-            "NpsSummary",
-            "breakdown",
-            "compare",
-            "compare_segments",
-            "decompose",
-            "distribution",
-            "groups_of",
-            "holm_adjust",
-            "summarize",
-            "trend",
-        ),
-        "analysis.metrics",
-    ),
-    **dict.fromkeys(
-        (
-            "DistinctiveTerms",
-            "Query",
-            "distinctive_terms",
-            "normalize",
-            "normalize_series",
-            "parse_query",
-            "search_mask",
-            "terms_mask",
-            "tokenize",
-        ),
-        "analysis.text",
-    ),
-    **dict.fromkeys(
-        ("FilterState", "Period", "comparison_period", "parse_filters", "resolve_period"),
-        "present.filters",
-    ),
+# Module (under nps_core) -> the public names it defines.
+_EXPORTS: dict[str, str] = {
+    "contract.errors": "ApiUnavailable AuthError BadRequest NpsApiError RateLimited ShopNotFound",
+    "contract.models": "GROUPS Category Channel Review group_of",
+    "data.cache": "ReviewCache",
+    "data.client": "NpsClient",
+    "data.fetch": "ReviewSet Truncation empty_frame fetch_reviews",
+    "data.settings": "Settings load_settings",
+    "analysis.metrics": "Comparison Decomposition NpsSummary breakdown compare compare_segments decompose distribution groups_of holm_adjust summarize trend",
+    "analysis.text": "DistinctiveTerms Query distinctive_terms normalize normalize_series parse_query search_mask terms_mask tokenize",
+    "present.filters": "FilterState Period comparison_period parse_filters resolve_period",
 }
+_HOMES: dict[str, str] = {name: home for home, names in _EXPORTS.items() for name in names.split()}
 
-__all__ = [
-    "GROUPS",
-    "ApiUnavailable",
-    "AuthError",
-    "BadRequest",
-    "Category",
-    "Channel",
-    "Comparison",
-    "Decomposition",
-    "DistinctiveTerms",
-    "FilterState",
-    "NpsApiError",
-    "NpsClient",
-    "NpsSummary",
-    "Period",
-    "Query",
-    "RateLimited",
-    "Review",
-    "ReviewCache",
-    "ReviewSet",
-    "Settings",
-    "ShopNotFound",
-    "Truncation",
-    "breakdown",
-    "compare",
-    "compare_segments",
-    "comparison_period",
-    "decompose",
-    "distinctive_terms",
-    "distribution",
-    "empty_frame",
-    "fetch_reviews",
-    "group_of",
-    "groups_of",
-    "holm_adjust",
-    "load_settings",
-    "normalize",
-    "normalize_series",
-    "parse_filters",
-    "parse_query",
-    "resolve_period",
-    "search_mask",
-    "summarize",
-    "terms_mask",
-    "tokenize",
-    "trend",
-]
+__all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str) -> Any:
