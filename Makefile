@@ -44,14 +44,15 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benches run as modules from the root, so they import the shared tests/support helpers.
 bench: $(VENV)/.dev /usr/bin/chromium
-	$(BIN)/python bench/metrics.py
-	$(BIN)/python bench/text.py
-	$(BIN)/python bench/fetch.py
-	$(BIN)/python bench/pages.py
-	$(BIN)/python bench/fuzz.py
-	$(BIN)/python bench/writers.py
-	$(BIN)/python bench/faults.py
+	$(BIN)/python -m bench.metrics
+	$(BIN)/python -m bench.text
+	$(BIN)/python -m bench.fetch
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.fuzz
+	$(BIN)/python -m bench.writers
+	$(BIN)/python -m bench.faults
 
 # The bundled server on its own, over a demo database (self-host example).
 serve: $(VENV)/.runtime

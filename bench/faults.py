@@ -1,6 +1,6 @@
 """Faults survived: fetch a demo year again and again from a server spoiling 20% of answers.
 
-    .venv/bin/python bench/faults.py [--rounds 10] [--rate 0.2] [--reviews 60000]
+    .venv/bin/python -m bench.faults [--rounds 10] [--rate 0.2] [--reviews 60000]
 
 The bundled server (in this process, so its fault counters can be read) injects 500,
 502, 429 (Retry-After: 1), slow answers past the client's 0.5 s timeout and dropped
@@ -19,17 +19,10 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import pandas as pd
 
-import pandas as pd  # noqa: E402
-
-from nps_core.contract.errors import NpsApiError  # noqa: E402
-from nps_core.data.client import NpsClient  # noqa: E402
-from nps_core.data.fetch import ReviewSet, fetch_reviews  # noqa: E402
-from nps_core.server.demo import create_demo  # noqa: E402
-from nps_core.server.options import FAULT_KINDS, ServerOptions  # noqa: E402
-from nps_core.server.runner import start_server  # noqa: E402
+from nps_core import NpsApiError, NpsClient, ReviewSet, fetch_reviews
+from nps_core.server import ServerOptions, create_demo, start_server
 
 CLIENT_TIMEOUT = 0.5
 RETRIES = 8
@@ -92,7 +85,8 @@ def main() -> int:
             else:
                 print(f"round {seed}: the result differs from the fault-free one")
 
-    kinds = ", ".join(f"{kind} {injected[kind]}" for kind in FAULT_KINDS)
+    every_kind = ServerOptions().fault_kinds  # the default: all of them
+    kinds = ", ".join(f"{kind} {injected[kind]}" for kind in every_kind)
     print(f"rounds:              {args.rounds} at fault rate {args.rate:.0%}")
     print(f"requests:            {requests} ({requests / args.rounds:.0f} per fetch)")
     print(f"faults injected:     {sum(injected.values())} ({kinds})")

@@ -1,6 +1,6 @@
 """Fetch benchmark: every review of a year, four ways, side by side in one run.
 
-    .venv/bin/python bench/fetch.py [--reviews 200000] [--runs 3]
+    .venv/bin/python -m bench.fetch [--reviews 200000] [--runs 3]
 
 Against the bundled server (its own process, on a loopback port) holding 200,000 demo
 reviews over 365 days, with sale days over the 1000 cap:
@@ -20,37 +20,32 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import httpx
+import pandas as pd
+import pyarrow as pa
 
-import httpx  # noqa: E402
-import pandas as pd  # noqa: E402
-import pyarrow as pa  # noqa: E402
-
-from nps_core.data.cache import ReviewCache  # noqa: E402
-from nps_core.data.client import NpsClient  # noqa: E402
-from nps_core.data.fetch import _table_to_frame, fetch_reviews, rows_to_table  # noqa: E402
-from nps_core.server.demo import create_demo  # noqa: E402
+from nps_core import NpsClient, ReviewCache, ReviewSet, fetch_reviews
+from nps_core.data.fetch import _table_to_frame, rows_to_table
+from nps_core.server import create_demo
+from tests.support.paths import ROOT
+from tests.support.servers import serve
 
 WORKERS = 8
 
 WARM_SNIPPET = """
-import sys, time, json
+import time, json
 from datetime import date
-sys.path.insert(0, {root!r})
-from nps_core.data.cache import ReviewCache
-from nps_core.data.client import NpsClient
-from nps_core.data.fetch import fetch_reviews
+from nps_core import NpsClient, ReviewCache, fetch_reviews
 times = []
 for _ in range({runs}):
     cache = ReviewCache({cache!r})  # a fresh object: nothing in memory, all from disk
@@ -60,28 +55,6 @@ for _ in range({runs}):
         times.append(time.perf_counter() - t0)
 print(json.dumps({{"times": times, "rows": len(result.frame), "requests": result.requests}}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(db: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nps_core.server", "serve", "--db", str(db), "--port", str(port)],
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{url}/openapi.json", timeout=1)
-            return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def naive(url: str, shop: str, secret: str, start: date, end: date) -> tuple[float, int, int]:
@@ -135,7 +108,7 @@ def cold(url, shop, secret, start, end, cache_dir: Path):
 
 def warm(url, shop, secret, start, end, cache_dir: Path, runs: int) -> dict:
     snippet = WARM_SNIPPET.format(
-        root=str(ROOT), runs=runs, cache=str(cache_dir), url=url, shop=shop, secret=secret,
+        runs=runs, cache=str(cache_dir), url=url, shop=shop, secret=secret,
         start=str(start), end=str(end),
     )  # fmt: skip
     out = subprocess.run(
@@ -173,6 +146,76 @@ def million_row_frame(frame: pd.DataFrame, target: int = 1_000_000) -> pd.DataFr
     return _table_to_frame(table, "UTC", legacy=False)
 
 
+@dataclass
+class Figures:
+    """What one run measured: (a) to (d) of the module's docstring."""
+
+    start: date
+    end: date
+    naive: tuple[float, int, int]  # seconds, requests, rows
+    raw_floor: float  # median seconds
+    cold: float  # median seconds
+    result: ReviewSet  # of the last cold run
+    urls: list[str]  # that run asked for
+    warm_closed: dict  # times, rows, requests of the warm runs over a closed year
+    warm_open: dict  # and over the year ending today
+
+
+def measure(url: str, shop: str, secret: str, folder: Path, runs: int) -> Figures:
+    today = datetime.now(UTC).date()
+    # A closed year (ending three days ago): the warm run needs no request at all.
+    end = today - timedelta(days=3)
+    start = end - timedelta(days=364)
+    naive_figures = naive(url, shop, secret, start, end)
+    cold_times, floor_times = [], []
+    for run in range(runs):
+        elapsed, result, urls = cold(url, shop, secret, start, end, folder / f"cache-{run}")
+        cold_times.append(elapsed)
+        floor_times.append(raw_floor(urls))
+    cache = folder / "cache-0"
+    warm_closed = warm(url, shop, secret, start, end, cache, runs + 2)
+    # The dashboard's usual view ends today: open days are always asked again.
+    cold(url, shop, secret, today - timedelta(days=364), today, cache)
+    warm_open = warm(url, shop, secret, today - timedelta(days=364), today, cache, runs + 2)
+    return Figures(
+        start, end, naive_figures, statistics.median(floor_times), statistics.median(cold_times),
+        result, urls, warm_closed, warm_open,
+    )  # fmt: skip
+
+
+def report(figures: Figures) -> None:
+    (a, a_requests, a_rows), b, c = figures.naive, figures.raw_floor, figures.cold
+    result, warm_closed, warm_open = figures.result, figures.warm_closed, figures.warm_open
+    d = statistics.median(warm_closed["times"])
+    d_open = statistics.median(warm_open["times"])
+    print(f"period {figures.start} .. {figures.end} (365 days), {len(result.frame):,} reviews")
+    print(f"truncated cells: {len(result.truncated)}; complete: {result.complete}")
+    print()
+    print(f"{'':34}{'time':>10}{'requests':>10}{'rows':>10}")
+    print(f"{'(a) naive, sequential per day':34}{a * 1000:>8.0f}ms{a_requests:>10}{a_rows:>10,}")
+    print(
+        f"{'(b) raw floor, planner windows':34}{b * 1000:>8.0f}ms{len(figures.urls):>10}{'-':>10}"
+    )
+    print(
+        f"{'(c) fetch_reviews cold':34}{c * 1000:>8.0f}ms{result.requests:>10}{len(result.frame):>10,}"
+    )
+    print(
+        f"{'(d) warm, new process, closed year':34}{d * 1000:>8.1f}ms{warm_closed['requests']:>10}{warm_closed['rows']:>10,}"
+    )
+    print(
+        f"{'    warm, year ending today':34}{d_open * 1000:>8.1f}ms{warm_open['requests']:>10}{warm_open['rows']:>10,}"
+    )
+    print()
+    print(f"(a)/(c) = {a / c:.1f}x   (target >= 5x)")
+    print(f"(c)/(b) = {c / b:.2f}x  (target <= 1.3x)")
+    print(f"(c)/(d) = {c / d:.0f}x   (target >= 50x; year ending today: {c / d_open:.0f}x)")
+    print(f"naive lost {len(result.frame) - a_rows:,} reviews to the cap without a word")
+    print()
+    print(f"frame memory, {len(result.frame):,} rows: {frame_megabytes(result.frame):.1f} MB")
+    big = million_row_frame(result.frame)
+    print(f"frame memory, {len(big):,} rows: {frame_megabytes(big):.1f} MB (target <= 250 MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=200_000)
@@ -180,64 +223,14 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        db = tmp_path / "api.sqlite3"
+        folder = Path(tmp)
+        db = folder / "api.sqlite3"
         t0 = time.perf_counter()
         shop, secret = create_demo(db, reviews=args.reviews, days=365)
         print(f"demo database: {args.reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
-        server, url = start_server(db)
-        try:
-            today = datetime.now(UTC).date()
-            # A closed year (ending three days ago): the warm run needs no request at all.
-            end = today - timedelta(days=3)
-            start = end - timedelta(days=364)
-
-            a_time, a_requests, a_rows = naive(url, shop, secret, start, end)
-
-            c_times, b_times, result, urls = [], [], None, []
-            for run in range(args.runs):
-                cache_dir = tmp_path / f"cache-{run}"
-                elapsed, result, urls = cold(url, shop, secret, start, end, cache_dir)
-                c_times.append(elapsed)
-                b_times.append(raw_floor(urls))
-            assert result is not None
-            warm_closed = warm(url, shop, secret, start, end, tmp_path / "cache-0", args.runs + 2)
-            # The dashboard's usual view ends today: open days are always asked again.
-            cold(url, shop, secret, today - timedelta(days=364), today, tmp_path / "cache-0")
-            warm_open = warm(url, shop, secret, today - timedelta(days=364), today, tmp_path / "cache-0", args.runs + 2)  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(10)
-
-        a, b, c = a_time, statistics.median(b_times), statistics.median(c_times)
-        d = statistics.median(warm_closed["times"])
-        d_open = statistics.median(warm_open["times"])
-        print(f"period {start} .. {end} (365 days), {len(result.frame):,} reviews")
-        print(f"truncated cells: {len(result.truncated)}; complete: {result.complete}")
-        print()
-        print(f"{'':34}{'time':>10}{'requests':>10}{'rows':>10}")
-        print(
-            f"{'(a) naive, sequential per day':34}{a * 1000:>8.0f}ms{a_requests:>10}{a_rows:>10,}"
-        )
-        print(f"{'(b) raw floor, planner windows':34}{b * 1000:>8.0f}ms{len(urls):>10}{'-':>10}")
-        print(
-            f"{'(c) fetch_reviews cold':34}{c * 1000:>8.0f}ms{result.requests:>10}{len(result.frame):>10,}"
-        )
-        print(
-            f"{'(d) warm, new process, closed year':34}{d * 1000:>8.1f}ms{warm_closed['requests']:>10}{warm_closed['rows']:>10,}"
-        )
-        print(
-            f"{'    warm, year ending today':34}{d_open * 1000:>8.1f}ms{warm_open['requests']:>10}{warm_open['rows']:>10,}"
-        )
-        print()
-        print(f"(a)/(c) = {a / c:.1f}x   (target >= 5x)")
-        print(f"(c)/(b) = {c / b:.2f}x  (target <= 1.3x)")
-        print(f"(c)/(d) = {c / d:.0f}x   (target >= 50x; year ending today: {c / d_open:.0f}x)")
-        print(f"naive lost {len(result.frame) - a_rows:,} reviews to the cap without a word")
-        print()
-        print(f"frame memory, {len(result.frame):,} rows: {frame_megabytes(result.frame):.1f} MB")
-        big = million_row_frame(result.frame)
-        print(f"frame memory, {len(big):,} rows: {frame_megabytes(big):.1f} MB (target <= 250 MB)")
+        with serve(db) as server:
+            figures = measure(server.url, shop, secret, folder, args.runs)
+    report(figures)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """Fuzz the bundled server from its own OpenAPI document, longer than the test does.
 
-    .venv/bin/python bench/fuzz.py [--cases 1000] [--seed N]
+    .venv/bin/python -m bench.fuzz [--cases 1000] [--seed N]
 
 Schemathesis generates ``--cases`` positive and as many negative cases per operation
 (four operations: 8 x cases in all), sent over real HTTP to the server on a loopback
-port; the driver is the test's (tests/reliability/fuzzing.py), with every check: no 5xx,
+port; the driver is the test's (tests/support/fuzzing.py), with every check: no 5xx,
 documented status codes, content types and headers, response bodies (every error the
 contract's body), invalid input refused, valid input naming the real shop accepted.
 Prints the cases by operation and answer; exits non-zero on the first broken check.
@@ -19,12 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from nps_core.server.runner import start_server  # noqa: E402
-from tests.conftest import SHOP_ID, SHOP_SECRET, seed_shop  # noqa: E402
-from tests.reliability.fuzzing import RealValues, fuzz  # noqa: E402
+from nps_core.server import start_server
+from tests.support.fuzzing import RealValues, fuzz
+from tests.support.shops import SHOP_ID, SHOP_SECRET, seed_shop
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
 """Page benchmark: time until the Overview's charts are visible in Chromium.
 
-    .venv/bin/python bench/pages.py [--reviews 200000] [--loads 7]
-    .venv/bin/python bench/pages.py --reviews 60000 --screenshots docs/screenshots
+    .venv/bin/python -m bench.pages [--reviews 200000] [--loads 7]
+    .venv/bin/python -m bench.pages --reviews 60000 --screenshots docs/screenshots
 
 Starts Streamlit processes on free loopback ports: the dashboard in demo mode (its
 bundled server over ``--reviews`` demo reviews, in a fresh data folder), a tiny empty
@@ -22,21 +22,19 @@ wide, full height, last 90 days with a target and a rolling line) as
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from subprocess import Popen
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from playwright.sync_api import Page, sync_playwright
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_until_up  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, charts_drawn, script_done_and
+from tests.support.dashboards import run_streamlit
+from tests.support.paths import APP
+from tests.support.servers import stop
 
 OVERVIEW_CHARTS = 3
 TARGET_RATIO = 3.0
@@ -47,39 +45,17 @@ ONE_CHART_APP = (
     "import plotly.graph_objects as go\nimport streamlit as st\n\n"
     "st.plotly_chart(go.Figure(go.Scatter(y=[1, 3, 2])))\n"
 )
-SCRIPT_DONE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-CHARTS_DRAWN = """() => {{
-    const plots = [...document.querySelectorAll('.js-plotly-plot')];
-    return plots.length >= {count}
-        && plots.every(plot => plot.querySelector('.main-svg'))
-        && {done};
-}}"""
-OVERVIEW_DRAWN = CHARTS_DRAWN.format(count=OVERVIEW_CHARTS, done=SCRIPT_DONE)
-ONE_CHART_DRAWN = CHARTS_DRAWN.format(count=1, done=SCRIPT_DONE)
-EMPTY_SHOWN = f"""() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
-    .some(block => block.innerText.includes('Empty page')) && {SCRIPT_DONE}"""
+OVERVIEW_DRAWN = charts_drawn(OVERVIEW_CHARTS)
+ONE_CHART_DRAWN = charts_drawn(1)
+EMPTY_SHOWN = script_done_and(
+    """[...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+    .some(block => block.innerText.includes('Empty page'))"""
+)
 
 
-def start_streamlit(script: Path, data_dir: Path, reviews: int) -> tuple[str, subprocess.Popen]:
+def start_streamlit(script: Path, data_dir: Path, reviews: int) -> tuple[str, Popen[bytes]]:
     """``streamlit run script`` in demo mode over its own data folder; returns (url, process)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NPS_")}
-    env.update(
-        NPS_DATA_DIR=str(data_dir),
-        NPS_DEMO_REVIEWS=str(reviews),
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, process)
-    return url, process
+    return run_streamlit(script, NPS_DATA_DIR=str(data_dir), NPS_DEMO_REVIEWS=str(reviews))
 
 
 def timed_load(new_page: Callable[[], Page], url: str, ready: str) -> float:
@@ -117,7 +93,7 @@ def main() -> None:
         apps = {"empty": (EMPTY_APP, EMPTY_SHOWN), "one chart": (ONE_CHART_APP, ONE_CHART_DRAWN)}
         processes = []
         try:
-            url, process = start_streamlit(ROOT / "app.py", folder / "data", args.reviews)
+            url, process = start_streamlit(APP, folder / "data", args.reviews)
             processes.append(process)
             targets = {"overview": (url, OVERVIEW_DRAWN)}
             for name, (code, ready) in apps.items():
@@ -148,8 +124,7 @@ def main() -> None:
                 browser.close()
         finally:
             for process in processes:
-                process.terminate()
-                process.wait(10)
+                stop(process)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"\n{args.reviews:,} demo reviews, default view (last 30 days), {args.loads} loads each")

@@ -1,28 +1,18 @@
 """Time nps_core.analysis.text on synthetic comments (English + Russian mix).
 
-Run from the repository root: `.venv/bin/python bench/text.py`. Prints milliseconds for
+Run from the repository root: `.venv/bin/python -m bench.text`. Prints milliseconds for
 tokenising and distinctive terms over 100,000 comments, and for normalising and
 searching 200,000.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from nps_core.analysis.text import (  # after the sys.path line above
-    distinctive_terms,
-    normalize_series,
-    search_mask,
-    terms_mask,
-    tokenize,
-)
+from nps_core import distinctive_terms, normalize_series, search_mask, terms_mask, tokenize
 
 SEED = 20240601
 

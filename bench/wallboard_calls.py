@@ -1,7 +1,7 @@
 """Wallboard API cost: requests made by several browser tabs on the wallboard, vs one tab.
 
-    .venv/bin/python bench/wallboard_calls.py [--tabs 1 3 10] [--intervals 4] [--refresh 15]
-    .venv/bin/python bench/wallboard_calls.py --tabs 1 --intervals 1 \
+    .venv/bin/python -m bench.wallboard_calls [--tabs 1 3 10] [--intervals 4] [--refresh 15]
+    .venv/bin/python -m bench.wallboard_calls --tabs 1 --intervals 1 \
         --screenshot docs/screenshots/wallboard.png
 
 One demo database (``--reviews``); for each tab count its own API server and Streamlit
@@ -15,32 +15,18 @@ interval, shared). ``--screenshot`` also saves the kiosk board at 1920×1080.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from nps_core.server import create_demo, start_server
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, open_board
+from tests.support.dashboards import start_dashboard, stop_dashboard
 
-from nps_core.server.demo import create_demo  # noqa: E402
-from nps_core.server.runner import start_server  # noqa: E402
-from tests.browser.conftest import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    Dashboard,
-    start_dashboard,
-    stop_dashboard,
-)
-
-FRESH_BOARD = ".wb [data-status='fresh']"
-
-
-def open_board(page: Page, dashboard: Dashboard, query: str) -> None:
-    page.goto(f"{dashboard.url}/wallboard?{query}")
-    page.wait_for_selector(FRESH_BOARD, timeout=120_000)
+# A first board over a large demo database takes a while to draw.
+BOARD_TIMEOUT_MS = 120_000
 
 
 def sleep_to_interval(refresh: int, offset: float = 0.5) -> None:
@@ -73,7 +59,12 @@ def main() -> None:
                 context = browser.new_context(viewport={"width": 1280, "height": 720})
                 for tabs, dashboard in dashboards.items():
                     for _ in range(tabs):
-                        open_board(context.new_page(), dashboard, f"refresh={args.refresh}")
+                        open_board(
+                            context.new_page(),
+                            dashboard.url,
+                            f"refresh={args.refresh}",
+                            timeout=BOARD_TIMEOUT_MS,
+                        )
                 sleep_to_interval(args.refresh)
                 before = {tabs: d.api.request_count for tabs, d in dashboards.items()}
                 sleep_to_interval(args.refresh, offset=0.5 + (args.intervals - 1) * args.refresh)
@@ -81,7 +72,8 @@ def main() -> None:
                 context.close()
                 if args.screenshot:
                     page = browser.new_page(viewport={"width": 1920, "height": 1080})
-                    open_board(page, next(iter(dashboards.values())), "kiosk=1")
+                    first = next(iter(dashboards.values()))
+                    open_board(page, first.url, "kiosk=1", timeout=BOARD_TIMEOUT_MS)
                     page.wait_for_timeout(1000)  # web fonts
                     args.screenshot.parent.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(args.screenshot))

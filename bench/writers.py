@@ -1,6 +1,6 @@
 """Concurrent writers: 50 clients posting distinct reviews for 30 s against one server.
 
-    .venv/bin/python bench/writers.py [--writers 50] [--seconds 30] [--duplicates 5]
+    .venv/bin/python -m bench.writers [--writers 50] [--seconds 30] [--duplicates 5]
 
 The bundled server runs in its own process (`python -m nps_core.server serve`), as
 deployed; the writers are threads with one HTTP connection each. Besides them, a few
@@ -16,13 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from nps_core.server.store import Store  # noqa: E402
-from tests.conftest import SHOP_ID, SHOP_SECRET, seed_shop  # noqa: E402
-from tests.reliability.serving import serve  # noqa: E402
-from tests.reliability.writers import DUPLICATE_EMAIL, WriterLoad, run_writers  # noqa: E402
+from tests.support.writers import DUPLICATE_EMAIL, write_concurrently
 
 
 def main() -> int:
@@ -33,23 +27,12 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "writers.sqlite3"
-        seed_shop(db).close()
-        with serve(db) as server:
-            load = WriterLoad(
-                server.url,
-                SHOP_ID,
-                SHOP_SECRET,
-                channel="web",
-                category="product",
-                writers=args.writers,
-                seconds=args.seconds,
-                duplicate_writers=args.duplicates,
-            )
-            report = run_writers(load)
-        store = Store(db)
-        rows = store.all_reviews(SHOP_ID)
-        store.close()
+        report, rows = write_concurrently(
+            Path(tmp) / "writers.sqlite3",
+            writers=args.writers,
+            seconds=args.seconds,
+            duplicate_writers=args.duplicates,
+        )
 
     repeated = sum(1 for row in rows if row["email"] == DUPLICATE_EMAIL)
     lost = report.successes - (len(rows) - repeated)

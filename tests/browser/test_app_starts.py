@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_exception, wait_for_app
+from tests.support.browser import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -16,17 +16,12 @@ from playwright.sync_api import expect
 
 from nps_core.data.client import NpsClient
 from nps_core.ui.filters import today_in
-from tests.browser.conftest import (
-    Dashboard,
-    assert_no_exception,
-    own_dashboard,
-    wait_for_app,
-)
+from tests.support.browser import assert_no_exception, grid_cells, wait_for_app
+from tests.support.dashboards import Dashboard, own_dashboard
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<script>window.__x=1</script> **bold** [link](https://example.com) ![img](x.png)"
-GRID_CELLS = "[data-testid='stDataFrame'] table[role='grid'] td"
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +37,6 @@ def client(dashboard: Dashboard) -> NpsClient:
 def open_page(page, dashboard: Dashboard, path: str) -> None:
     page.goto(f"{dashboard.url}/{path}")
     wait_for_app(page)
-
-
-def grid_cells(page) -> list[str]:
-    """The table's cells as its accessible grid holds them (the canvas draws the same)."""
-    page.wait_for_selector(GRID_CELLS, state="attached")
-    return page.locator(GRID_CELLS).all_text_contents()
 
 
 def expect_count(page, shown: int) -> None:

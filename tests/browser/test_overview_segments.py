@@ -12,7 +12,7 @@ from nps_core.data.fetch import fetch_reviews
 from nps_core.present.filters import filter_frame, parse_filters
 from nps_core.present.formatting import format_count, format_nps
 from nps_core.ui.filters import today_in
-from tests.browser.conftest import assert_no_exception
+from tests.support.browser import assert_no_exception, charts_drawn, metric_value
 
 pytestmark = pytest.mark.browser
 
@@ -22,16 +22,7 @@ CHARTS = {"": 3, "segments": 3}
 
 def wait_for_charts(page, count: int) -> None:
     """Until ``count`` plotly charts have drawn their SVG and the script has finished."""
-    page.wait_for_function(
-        """count => {
-            const plots = [...document.querySelectorAll('.js-plotly-plot')];
-            return plots.length >= count
-                && plots.every(plot => plot.querySelector('.main-svg'))
-                && !document.querySelector('[data-testid="stStatusWidget"]');
-        }""",
-        arg=count,
-        timeout=60_000,
-    )
+    page.wait_for_function(charts_drawn(count), timeout=60_000)
 
 
 def expected_summary(dashboard, query: dict[str, str]) -> tuple[str, str]:
@@ -44,13 +35,8 @@ def expected_summary(dashboard, query: dict[str, str]) -> tuple[str, str]:
     return format_nps(summary.nps), format_count(summary.n)
 
 
-def shown_metric(page, label: str) -> str:
-    metric = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
-
-
 def shown_summary(page) -> tuple[str, str]:
-    return shown_metric(page, "NPS"), shown_metric(page, "Responses")
+    return metric_value(page, "NPS"), metric_value(page, "Responses")
 
 
 def chosen_channels(page) -> list[str]:

@@ -14,22 +14,21 @@ from playwright.sync_api import Page, expect
 
 from nps_core.contract.validation import MAX_COMMENT_LENGTH
 from nps_core.data.client import NpsClient
-from tests.browser.conftest import (
-    Dashboard,
-    DashboardFactory,
+from tests.support.browser import (
     assert_no_exception,
-    own_dashboard,
+    grid_cells,
+    metric_value,
+    open_board,
     wait_for_app,
 )
+from tests.support.dashboards import Dashboard, DashboardFactory, own_dashboard
 
 pytestmark = pytest.mark.browser
 
 READ_PAGES = ("", "segments", "comments")
-WALLBOARD = "wallboard?refresh=15"
-BOARD_STATUS = ".wb [data-status]"
+BOARD_QUERY = "refresh=15"
 API_DOWN = "The review API cannot be reached, and no earlier copy of this period is stored."
 STALE = re.compile(r"Showing stored data as of .*: the API could not be reached")
-GRID_CELLS = "[data-testid='stDataFrame'] table[role='grid'] td"
 
 
 def html_of(page: Page) -> str:
@@ -45,18 +44,12 @@ def assert_clean(page: Page, dashboard: Dashboard) -> None:
     assert dashboard.shop_secret not in html
 
 
-def open_board(page: Page, dashboard: Dashboard) -> None:
-    # The board redraws itself on a timer: wait for its status, not for an idle app.
-    page.goto(f"{dashboard.url}/{WALLBOARD}")
-    page.wait_for_selector(BOARD_STATUS, timeout=60_000)
-
-
 def test_no_page_holds_the_secret(dashboard: Dashboard, page: Page) -> None:
     for path in (*READ_PAGES, "submit"):
         page.goto(f"{dashboard.url}/{path}")
         wait_for_app(page)
         assert_clean(page, dashboard)
-    open_board(page, dashboard)
+    open_board(page, dashboard.url, BOARD_QUERY, fresh=False)
     assert_clean(page, dashboard)
 
 
@@ -74,14 +67,9 @@ def test_api_down_at_start_is_said_plainly_on_every_page(
     wait_for_app(page)
     expect(page.get_by_text("could not be loaded", exact=False)).to_be_visible()
     assert_clean(page, dashboard)
-    open_board(page, dashboard)
+    open_board(page, dashboard.url, BOARD_QUERY, fresh=False)
     expect(page.locator(".wb-wait")).to_contain_text("Waiting for the review API")
     assert_clean(page, dashboard)
-
-
-def nps_value(page: Page) -> str:
-    metric = page.locator("[data-testid='stMetric']").filter(has_text="NPS").first
-    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
 def test_api_down_after_a_first_load_shows_stored_data_marked_stale(
@@ -90,7 +78,7 @@ def test_api_down_after_a_first_load_shows_stored_data_marked_stale(
     dashboard = dashboard_factory()
     page.goto(dashboard.url)  # 30 days and the 30 before: all stored on disk
     wait_for_app(page)
-    assert re.fullmatch(r"[+−-]?\d+", nps_value(page))
+    assert re.fullmatch(r"[+−-]?\d+", metric_value(page, "NPS"))
     dashboard.api.stop()
     # A period not yet asked for: its recent days must come from the API, which is gone;
     # its older days, and the figures, come from the stored copy.
@@ -102,7 +90,7 @@ def test_api_down_after_a_first_load_shows_stored_data_marked_stale(
         assert_clean(page, dashboard)
     page.goto(f"{dashboard.url}/?period=7d")
     wait_for_app(page)
-    assert re.fullmatch(r"[+−-]?\d+", nps_value(page))
+    assert re.fullmatch(r"[+−-]?\d+", metric_value(page, "NPS"))
 
 
 # -- hostile comments ------------------------------------------------------------------
@@ -178,14 +166,13 @@ def test_hostile_comments_render_literally(hostile_dashboard: Dashboard, page: P
     page.goto(f"{hostile_dashboard.url}/comments?q={token}")
     wait_for_app(page)
     expect(page.get_by_text(re.compile(rf"^{len(comments)} of [\d,]+ reviews$"))).to_be_visible()
-    page.wait_for_selector(GRID_CELLS, state="attached")
-    cells = page.locator(GRID_CELLS).all_text_contents()
+    cells = grid_cells(page)
     for comment in comments:
         assert comment in cells, comment[:60]
     assert_nothing_injected(page)
     assert_clean(page, hostile_dashboard)
 
-    open_board(page, hostile_dashboard)
+    open_board(page, hostile_dashboard.url, BOARD_QUERY, fresh=False)
     shown = page.locator(".wb-comment .wb-text")
     expect(shown.filter(has_text=token)).to_have_count(len(comments))
     texts = shown.all_text_contents()

@@ -12,7 +12,8 @@ import uuid
 import pytest
 
 from nps_core.data.client import NpsClient
-from tests.browser.conftest import Dashboard, assert_no_exception
+from tests.support.browser import assert_no_exception, open_board
+from tests.support.dashboards import Dashboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,9 +23,8 @@ TWO_REFRESHES_MS = (2 * REFRESH + 10) * 1000
 BOARD = ".wb"
 
 
-def open_board(page, dashboard: Dashboard, query: str) -> None:
-    page.goto(f"{dashboard.url}/wallboard?{query}")
-    page.wait_for_selector(f"{BOARD} [data-status='fresh']", timeout=60_000)
+def open_fresh_board(page, dashboard: Dashboard, query: str) -> None:
+    open_board(page, dashboard.url, query)
     assert_no_exception(page)
 
 
@@ -46,7 +46,7 @@ def today_count(page) -> int:
 def test_a_new_review_appears_in_place_then_the_board_goes_stale(dashboard_factory, page):
     dashboard = dashboard_factory()
     page.set_viewport_size({"width": 1920, "height": 1080})
-    open_board(page, dashboard, f"refresh={REFRESH}&kiosk=1")
+    open_fresh_board(page, dashboard, f"refresh={REFRESH}&kiosk=1")
 
     # Kiosk: no sidebar, toolbar or page menu; the board fills the 1080p screen.
     for chrome in ("stSidebar", "stToolbar", "stHeader", "stSidebarNav"):
@@ -98,7 +98,7 @@ def test_three_screens_cost_the_api_what_one_does(dashboard_factory, browser):
     try:
         for tabs, dashboard in screens.items():
             for _ in range(tabs):
-                open_board(context.new_page(), dashboard, f"refresh={REFRESH}")
+                open_fresh_board(context.new_page(), dashboard, f"refresh={REFRESH}")
         # Two whole intervals, the same ones for both: each interval is one fetch.
         wait_for_interval_start()
         before = {tabs: dashboard.api.request_count for tabs, dashboard in screens.items()}

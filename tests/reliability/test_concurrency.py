@@ -6,36 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from nps_core.server.store import Store
-from tests.conftest import SHOP_ID, SHOP_SECRET, seed_shop
-from tests.reliability.serving import serve
-from tests.reliability.writers import DUPLICATE_EMAIL, WriterLoad, run_writers
+from tests.support.writers import DUPLICATE_EMAIL, write_concurrently
 
 pytestmark = pytest.mark.slow
 
 
 def test_writers_lose_nothing_and_duplicates_replace(tmp_path: Path) -> None:
-    db = tmp_path / "writers.sqlite3"
-    seed_shop(db).close()
-    with serve(db) as server:
-        load = WriterLoad(
-            server.url,
-            SHOP_ID,
-            SHOP_SECRET,
-            channel="web",
-            category="product",
-            writers=20,
-            seconds=3,
-            duplicate_writers=5,
-        )
-        report = run_writers(load)
+    report, rows = write_concurrently(
+        tmp_path / "writers.sqlite3", writers=20, seconds=3, duplicate_writers=5
+    )
     assert report.errors == []
     assert report.successes >= 100, "too few writes to mean anything"
-    store = Store(db)
-    try:
-        rows = store.all_reviews(SHOP_ID)
-    finally:
-        store.close()
     emails = [row["email"] for row in rows]
     assert len(set(emails)) == len(emails)
     # Every accepted distinct review is stored: the count equals the successful answers.

@@ -20,8 +20,9 @@ from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import Progress, ReviewSet, fetch_reviews
 from nps_core.server.runner import ServerHandle
-from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
-from tests.test_fetch import CAP, DAY0, random_rows, review_row
+from tests.support.rows import CAP, DAY0, random_rows, review_row
+from tests.support.servers import ServerFactory
+from tests.support.shops import SHOP_ID, SHOP_SECRET
 
 PERIOD = (DAY0, DAY0 + timedelta(days=23))
 CLIENT_TIMEOUT = 0.3

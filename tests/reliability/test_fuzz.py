@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from nps_core.server.store import Store
-from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
-from tests.reliability.fuzzing import RealValues, fuzz
+from tests.support.fuzzing import RealValues, fuzz
+from tests.support.servers import ServerFactory
+from tests.support.shops import SHOP_ID, SHOP_SECRET
 
 # 4 operations x positive/negative x 150 = 1,200 cases; about 12 s.
 CASES_PER_MODE = 150

@@ -15,8 +15,8 @@ import pytest
 
 from nps_core.contract.validation import STRING_FIELDS
 from nps_core.server.store import Store
-from tests.reliability.conftest import stored_reviews
-from tests.server.conftest import OTHER_SHOP, SECRET, SHOP, assert_error, review
+from tests.support.errors import assert_error
+from tests.support.shops import OTHER_SHOP, SECRET, SHOP, clear_reviews, review, stored_reviews
 
 pytestmark = pytest.mark.usefixtures("nothing_stored")
 
@@ -80,8 +80,7 @@ def test_huge_or_negative_dates(http: httpx.Client, name: str, value: str) -> No
 def stored_on_purpose(api_store: Store) -> Iterator[Store]:
     """For tests that store reviews deliberately: removed before nothing_stored counts."""
     yield api_store
-    with api_store.transaction() as con:
-        con.execute("DELETE FROM reviews")
+    clear_reviews(api_store)
 
 
 @pytest.mark.parametrize("payload", SQL)

@@ -15,8 +15,9 @@ import pandas as pd
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.server.runner import ServerHandle
-from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
-from tests.test_fetch import CAP, DAY0, random_rows
+from tests.support.rows import CAP, DAY0, random_rows
+from tests.support.servers import ServerFactory
+from tests.support.shops import SHOP_ID, SHOP_SECRET
 
 LIMIT = 5
 

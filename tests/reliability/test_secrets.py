@@ -22,9 +22,9 @@ from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.data.settings import load_settings
 from nps_core.server.logs import SecretParamFilter, redact_secret_params
-from tests.conftest import SHOP_ID, ServerFactory, seed_shop
-from tests.reliability.serving import serve
-from tests.test_fetch import DAY0, random_rows
+from tests.support.rows import DAY0, random_rows
+from tests.support.servers import ServerFactory, serve
+from tests.support.shops import SHOP_ID, seed_shop
 
 MARKER = "ZQ8f3a9cX"
 SECRET = f"p@ss/wörd+{MARKER} ="

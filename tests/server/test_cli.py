@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from nps_core.server.demo import DEMO_SHOP_ID, demo_secret
 from nps_core.server.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+from tests.support.servers import serve
 
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -129,48 +127,10 @@ def test_serve(tmp_path: Path) -> None:
         ).returncode
         == 0
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "nps_core.server",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-            "--shape",
-            "envelope",
-            "--date-to",
-            "exclusive",
-            "--page-limit",
-            "10",
-            "--day-tz",
-            "Europe/Berlin",
-            "--rate-limit",
-            "100",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/nps/channels"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                answer = httpx.get(url, params={"shop_id": "s"}, timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.1)
+    options = ("--shape", "envelope", "--date-to", "exclusive", "--page-limit", "10")
+    with serve(db, *options, "--day-tz", "Europe/Berlin", "--rate-limit", "100") as server:
+        answer = httpx.get(f"{server.url}/nps/channels", params={"shop_id": "s"}, timeout=2)
         assert answer.json()["payload"]["channels"][0]["code"] == "web"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_bad_arguments_exit_nonzero(tmp_path: Path) -> None:

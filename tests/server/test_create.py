@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from nps_core.server.store import DAY_MS, Store
-
-from .conftest import OTHER_SHOP, SHOP, assert_error, review
+from tests.support.errors import assert_error
+from tests.support.shops import OTHER_SHOP, SHOP, review
 
 OK = {"status": "success"}
 

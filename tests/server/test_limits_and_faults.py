@@ -9,11 +9,12 @@ import pytest
 
 from nps_core.server.options import FAULT_KINDS, ServerOptions
 from nps_core.server.ratelimit import RateLimiter
+from tests.support.errors import assert_error
+from tests.support.servers import ServerFactory
+from tests.support.shops import OTHER_SHOP, SHOP, review
 
-from .conftest import OTHER_SHOP, SHOP, Start, assert_error, review
 
-
-def test_rate_limit_per_shop(start: Start) -> None:
+def test_rate_limit_per_shop(start: ServerFactory) -> None:
     handle = start(rate_limit_per_minute=3)
     with httpx.Client(base_url=handle.url) as c:
         for _ in range(2):
@@ -42,7 +43,7 @@ def test_rate_limiter_window() -> None:
 
 
 @pytest.mark.parametrize("kind", ["500", "502", "429"])
-def test_fault_statuses(start: Start, kind: str) -> None:
+def test_fault_statuses(start: ServerFactory, kind: str) -> None:
     handle = start(fault_rate=1.0, fault_kinds=(kind,))
     r = httpx.get(f"{handle.url}/nps/channels", params={"shop_id": SHOP})
     assert_error(r, int(kind))
@@ -51,7 +52,7 @@ def test_fault_statuses(start: Start, kind: str) -> None:
     assert httpx.get(f"{handle.url}/openapi.json").status_code == 200  # only /nps/ is faulted
 
 
-def test_fault_drop(start: Start) -> None:
+def test_fault_drop(start: ServerFactory) -> None:
     handle = start(fault_rate=1.0, fault_kinds=("drop",))
     with httpx.Client(base_url=handle.url) as c:
         for _ in range(3):
@@ -61,7 +62,7 @@ def test_fault_drop(start: Start) -> None:
     assert handle.request_count == 3
 
 
-def test_fault_slow(start: Start) -> None:
+def test_fault_slow(start: ServerFactory) -> None:
     handle = start(fault_rate=1.0, fault_kinds=("slow",), fault_delay=0.6)
     url = f"{handle.url}/nps/channels"
     with pytest.raises(httpx.ReadTimeout):
@@ -69,7 +70,7 @@ def test_fault_slow(start: Start) -> None:
     assert httpx.get(url, params={"shop_id": SHOP}, timeout=5).status_code == 200
 
 
-def test_fault_mix_is_seeded(start: Start) -> None:
+def test_fault_mix_is_seeded(start: ServerFactory) -> None:
     handle = start(fault_rate=0.3, fault_seed=42, fault_delay=0.0)
     outcomes: Counter[str] = Counter()
     with httpx.Client(base_url=handle.url) as c:

@@ -9,8 +9,7 @@ import pytest
 
 from nps_core.server.loader import LoadError, load_file
 from nps_core.server.store import Store
-
-from .conftest import SHOP
+from tests.support.shops import SHOP
 
 GOOD_CSV = """created_at,channel,category,rate,comment,client_id,email,phone
 2024-03-01T10:00:00Z,email,support,0,"Slow, and

@@ -9,8 +9,8 @@ import jsonschema
 
 from nps_core.server.runner import ServerHandle
 from nps_core.server.store import Store
-
-from .conftest import SECRET, SHOP, Start, review
+from tests.support.servers import ServerFactory
+from tests.support.shops import SECRET, SHOP, review
 
 
 def validate(document: dict[str, Any], schema: dict[str, Any], instance: Any) -> None:
@@ -74,7 +74,7 @@ def test_schemas_match_real_answers(
         validate(doc, {"$ref": "#/components/schemas/Error"}, error.json())
 
 
-def test_document_follows_options(start: Start) -> None:
+def test_document_follows_options(start: ServerFactory) -> None:
     handle = start(shape="envelope", legacy=True, page_limit=50)
     doc = httpx.get(f"{handle.url}/openapi.json").json()
     ok = doc["paths"]["/nps/reviews"]["get"]["responses"]["200"]

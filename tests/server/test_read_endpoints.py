@@ -12,8 +12,9 @@ import pytest
 
 from nps_core.server.runner import ServerHandle
 from nps_core.server.store import Store
-
-from .conftest import OTHER_SECRET, OTHER_SHOP, SECRET, SHOP, TEXTS, Start, assert_error
+from tests.support.errors import assert_error
+from tests.support.servers import ServerFactory
+from tests.support.shops import OTHER_SECRET, OTHER_SHOP, SECRET, SHOP, TEXTS
 
 AUTH = {"shop_id": SHOP, "shop_secret": SECRET}
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -162,7 +163,7 @@ STAMPS = (
 @pytest.mark.parametrize(
     ("mode", "expected"), [("inclusive", STAMPS[:4]), ("exclusive", STAMPS[:2])]
 )
-def test_date_to_semantics(start: Start, mode: str, expected: tuple[str, ...]) -> None:
+def test_date_to_semantics(start: ServerFactory, mode: str, expected: tuple[str, ...]) -> None:
     handle = start(date_to=mode)
     add(handle.app.state.store, "2024-02-29T23:59:59.999Z", *STAMPS)
     r = get(handle, "/nps/reviews", **AUTH, date_from="2024-03-01", date_to="2024-03-02")
@@ -171,7 +172,7 @@ def test_date_to_semantics(start: Start, mode: str, expected: tuple[str, ...]) -
     assert [x["created_at"] for x in only_from] == list(STAMPS[2:])
 
 
-def test_day_tz_moves_day_boundaries(start: Start) -> None:
+def test_day_tz_moves_day_boundaries(start: ServerFactory) -> None:
     handle = start(day_tz="Europe/Moscow")  # UTC+3 all year
     add(
         handle.app.state.store,
@@ -187,7 +188,7 @@ def test_day_tz_moves_day_boundaries(start: Start) -> None:
     ]
 
 
-def test_day_tz_across_daylight_saving(start: Start) -> None:
+def test_day_tz_across_daylight_saving(start: ServerFactory) -> None:
     handle = start(day_tz="America/New_York")  # 2024-03-10 has 23 hours
     add(
         handle.app.state.store,
@@ -234,7 +235,7 @@ def test_extreme_dates_are_fine(client: httpx.Client, store: Store) -> None:
     )
 
 
-def test_cap_returns_first_ids_ascending(start: Start) -> None:
+def test_cap_returns_first_ids_ascending(start: ServerFactory) -> None:
     handle = start(page_limit=5)
     # Inserted newest first: the first ids are the latest reviews.
     add(handle.app.state.store, *[f"2024-01-{d:02d}T12:00:00Z" for d in range(12, 0, -1)])
@@ -252,7 +253,7 @@ def test_default_cap_is_1000(client: httpx.Client, store: Store) -> None:
     assert ids == [r["id"] for r in store.all_reviews(SHOP)][:1000]
 
 
-def test_envelope_shape(start: Start) -> None:
+def test_envelope_shape(start: ServerFactory) -> None:
     handle = start(shape="envelope")
     add(handle.app.state.store, "2024-01-01T12:00:00Z")
     for path, key, params in (
@@ -268,7 +269,7 @@ def test_envelope_shape(start: Start) -> None:
     assert_error(get(handle, "/nps/reviews", shop_id=SHOP), 403)
 
 
-def test_legacy_shape(start: Start) -> None:
+def test_legacy_shape(start: ServerFactory) -> None:
     handle = start(legacy=True)
     add(handle.app.state.store, "2024-01-01T12:00:00Z", email="x@y.co", comment="hi")
     (item,) = get(handle, "/nps/reviews", **AUTH).json()

@@ -6,8 +6,7 @@ import threading
 from pathlib import Path
 
 from nps_core.server.store import DAY_MS, Store, client_id_for
-
-from .conftest import OTHER_SHOP, SECRET, SHOP
+from tests.support.shops import OTHER_SHOP, SECRET, SHOP
 
 NOON = 1_700_000_000_000 - 1_700_000_000_000 % DAY_MS + DAY_MS // 2
 

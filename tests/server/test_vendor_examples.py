@@ -6,8 +6,7 @@ import httpx
 
 from nps_core.server.runner import ServerHandle
 from nps_core.server.store import Store
-
-from .conftest import SHOP
+from tests.support.shops import SHOP
 
 CREATE_WITH_EMAIL = (
     '{"shop_id":"0d42fd8b713d0752776ca589cc0056","shop_secret":"0123456789abcdef0123456789abcdef",'

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import APP, TIMEOUT, clear_streamlit_caches
+from tests.support.apptest import clear_streamlit_caches, run_app
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def demo_mode(monkeypatch, tmp_path):
 
 
 def test_starts_in_demo_mode_without_exception(demo_mode, tmp_path):
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    app = run_app()
     assert not app.exception
     labels = [metric.label for metric in app.metric]
     assert "NPS" in labels

@@ -14,7 +14,7 @@ from nps_core.analysis.text import normalize_series, search_mask, terms_mask
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.present.comments import CommentFilters, filter_mask
-from tests.ui.conftest import AppFactory
+from tests.support.apptest import AppFactory
 
 PAGE = "app_pages/comments.py"
 COUNT = re.compile(r"\*\*([\d,]+) of ([\d,]+) reviews?\*\*")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nps_core.analysis.metrics import compare, distribution, summarize, trend
 from nps_core.present.formatting import (
@@ -15,10 +14,8 @@ from nps_core.present.formatting import (
     format_share,
     significance_text,
 )
-from nps_core.server.demo import create_demo
-from nps_core.server.runner import start_server
-from tests.ui.conftest import APP, TIMEOUT, clear_streamlit_caches
-from tests.ui.shown import charts, expected_frames, metrics, numbers, state_of, trace
+from tests.support.apptest import clear_streamlit_caches, run_app, small_api
+from tests.support.shown import charts, expected_frames, metrics, numbers, state_of, trace
 
 CASES = {
     "defaults": {},
@@ -142,19 +139,12 @@ def test_refused_credentials_are_said_plainly(app_factory, monkeypatch):
 
 
 def test_stored_data_is_shown_with_a_stale_banner_when_the_api_is_down(monkeypatch, tmp_path):
-    db_path = tmp_path / "small.sqlite3"
-    shop_id, secret = create_demo(db_path, reviews=3000, days=30)
-    monkeypatch.setenv("NPS_SHOP_ID", shop_id)
-    monkeypatch.setenv("NPS_SHOP_SECRET", secret)
-    monkeypatch.setenv("NPS_DATA_DIR", str(tmp_path / "data"))
-    clear_streamlit_caches()
-    with start_server(db_path) as server:
-        monkeypatch.setenv("NPS_API_URL", server.url)
-        first = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    with small_api(monkeypatch, tmp_path):
+        first = run_app()
         assert not first.warning
         nps = metrics(first)["NPS"]
     clear_streamlit_caches()  # the disk cache stays: closed days, and the open ones as seen
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    app = run_app()
     clear_streamlit_caches()
     assert not app.exception, app.exception
     assert "Showing stored data" in app.warning[0].value

@@ -9,7 +9,7 @@ import pytest
 
 from nps_core.analysis.metrics import breakdown, compare_segments, decompose, trend
 from nps_core.present.formatting import format_nps, format_points
-from tests.ui.shown import charts, expected_frames, names, numbers, state_of, trace
+from tests.support.shown import charts, expected_frames, names, numbers, state_of, trace
 
 CASES = {
     "defaults": {},

@@ -12,8 +12,9 @@ from nps_core.data.client import NpsClient
 from nps_core.present.submit import DID_WITHOUT_SECRET, IDENTITY_MISSING, escape_markdown
 from nps_core.server.runner import ServerHandle
 from nps_core.ui.filters import today_in
-from tests.conftest import SHOP_ID, SHOP_SECRET, ServerFactory
-from tests.ui.conftest import AppFactory
+from tests.support.apptest import AppFactory
+from tests.support.servers import ServerFactory
+from tests.support.shops import SHOP_ID, SHOP_SECRET
 
 PAGE = "app_pages/submit.py"
 

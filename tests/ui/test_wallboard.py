@@ -12,11 +12,9 @@ from streamlit.testing.v1 import AppTest
 from nps_core.analysis.metrics import summarize
 from nps_core.present.formatting import format_count, format_nps
 from nps_core.present.wallboard import PANELS, latest_comments
-from nps_core.server.demo import create_demo
-from nps_core.server.runner import start_server
 from nps_core.ui.wallboard import load_interval
-from tests.ui.conftest import APP, TIMEOUT, AppFactory, clear_streamlit_caches
-from tests.ui.shown import expected_frames, names, state_of
+from tests.support.apptest import AppFactory, clear_streamlit_caches, run_app, small_api
+from tests.support.shown import expected_frames, names, state_of
 
 PAGE = "app_pages/wallboard.py"
 
@@ -113,18 +111,8 @@ def test_a_rotating_board_shows_the_view_of_the_wall_clock(app_factory, demo_api
 def test_when_the_api_stops_the_last_figures_stay_marked_stale(
     monkeypatch: pytest.MonkeyPatch, tmp_path
 ):
-    db_path = tmp_path / "small.sqlite3"
-    shop_id, secret = create_demo(db_path, reviews=3000, days=30)
-    monkeypatch.setenv("NPS_SHOP_ID", shop_id)
-    monkeypatch.setenv("NPS_SHOP_SECRET", secret)
-    monkeypatch.setenv("NPS_DATA_DIR", str(tmp_path / "data"))
-    clear_streamlit_caches()
-    with start_server(db_path) as server:
-        monkeypatch.setenv("NPS_API_URL", server.url)
-        app = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        app.query_params["refresh"] = "15"
-        app.run()
-        app.switch_page(PAGE).run()
+    with small_api(monkeypatch, tmp_path):
+        app = run_app(PAGE, refresh="15")
         _, before = markup(app)
         assert 'data-status="fresh"' in before
 
@@ -138,8 +126,7 @@ def test_when_the_api_stops_the_last_figures_stay_marked_stale(
         assert tile(after, panel) == tile(before, panel)
 
     clear_streamlit_caches()  # a new screen, after a restart: only the disk copy is left
-    fresh_screen = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    fresh_screen.switch_page(PAGE).run()
+    fresh_screen = run_app(PAGE)
     clear_streamlit_caches()
     assert not fresh_screen.exception, fresh_screen.exception
     _, stored = markup(fresh_screen)

@@ -1,6 +1,7 @@
 """Concurrent writers against one server: distinct reviews, plus one person repeating.
 
-Shared by the concurrency test (20 writers, 3 s) and ``bench/writers.py`` (50, 30 s).
+Shared by the concurrency test (20 writers, 3 s) and ``bench/writers.py`` (50, 30 s),
+through ``write_concurrently``: the test shop served in its own process, as deployed.
 Each distinct writer posts reviews by people of its own (one email per review), so every
 success must add exactly one row. Duplicate writers post, all at once, as the same
 person for the same channel and category: the replace rule must leave one row per day.
@@ -13,10 +14,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import httpx
 
-__all__ = ["DUPLICATE_EMAIL", "WriterLoad", "WriterReport", "run_writers"]
+from nps_core.server import Store
+from tests.support.servers import serve
+from tests.support.shops import SHOP_ID, SHOP_SECRET, seed_shop
+
+__all__ = ["DUPLICATE_EMAIL", "WriterLoad", "WriterReport", "run_writers", "write_concurrently"]
 
 DUPLICATE_EMAIL = "same.person@example.com"
 OK = {"status": "success"}
@@ -120,3 +127,29 @@ def run_writers(load: WriterLoad) -> WriterReport:
         thread.join()
     report.elapsed = time.monotonic() - began
     return report
+
+
+def write_concurrently(
+    db: Path, *, writers: int, seconds: float, duplicate_writers: int
+) -> tuple[WriterReport, list[dict[str, Any]]]:
+    """The test shop in ``db``, served in its own process, written to by ``writers`` and
+    ``duplicate_writers`` (on web × product) for ``seconds``; the report, and every
+    review then stored."""
+    seed_shop(db).close()
+    with serve(db) as server:
+        load = WriterLoad(
+            server.url,
+            SHOP_ID,
+            SHOP_SECRET,
+            channel="web",
+            category="product",
+            writers=writers,
+            seconds=seconds,
+            duplicate_writers=duplicate_writers,
+        )
+        report = run_writers(load)
+    store = Store(db)
+    try:
+        return report, store.all_reviews(SHOP_ID)
+    finally:
+        store.close()

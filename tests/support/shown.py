@@ -16,13 +16,10 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from nps_core.data.client import NpsClient
-from nps_core.data.fetch import fetch_reviews
-from nps_core.present.filters import FilterState, filter_frame, parse_filters
-from nps_core.server.runner import ServerHandle
+from nps_core import FilterState, NpsClient, fetch_reviews, parse_filters
+from nps_core.present.filters import filter_frame
 from nps_core.ui.filters import today_in
-
-DemoApi = tuple[ServerHandle, str, str]
+from tests.support.apptest import DemoApi
 
 
 def _decode(value: Any) -> Any:
