@@ -1,26 +1,34 @@
 """Cached access to settings, the API client and reviews, for every page.
 
-One data path: page → this module → ``fetch_reviews`` → ``NpsClient`` → HTTP.
-``st.cache_data`` keeps each period's ``ReviewSet`` for a minute (so pages and wall
-screens share one fetch per interval); the on-disk ``ReviewCache`` below it makes
-closed days free and supplies the last good copy when the API is down.
+One data path: page (the wallboard too) → ``load_reviews`` → ``fetch_reviews`` →
+``NpsClient`` → HTTP. In memory, ``st.cache_data`` keeps each period's ``ReviewSet``
+for a minute, shared by every open tab; a wall screen asks per refresh interval of the
+wall clock instead, so every screen on the same interval shares one API call. The
+on-disk ``ReviewCache`` below makes closed days free and supplies the last good copy
+when the API is down.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import streamlit as st
 
+from nps_core.contract.errors import NpsApiError
 from nps_core.contract.models import Category, Channel
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
 from nps_core.data.settings import Settings, data_dir, load_settings
+from nps_core.present.wallboard import MAX_REFRESH
 from nps_core.server.embedded import start_demo
 
 __all__ = [
     "REVIEWS_TTL",
+    "data_as_of",
+    "forget_reviews",
     "get_cache",
     "get_client",
     "get_settings",
@@ -61,13 +69,36 @@ def get_client() -> NpsClient:
     return NpsClient(settings.base_url, settings.shop_id, settings.shop_secret)
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=32, show_spinner=False)
-def load_reviews(start: date, end: date, tz: str) -> ReviewSet:
+def load_reviews(start: date, end: date, tz: str, *, every: int | None = None) -> ReviewSet:
     """Every review of ``start..end`` (days in ``tz``), all channels and categories.
 
     Filters by channel or category are applied by the pages on this frame, so changing
-    them never costs a request.
+    them never costs a request. A page leaves out ``every``: its read is kept
+    ``REVIEWS_TTL`` seconds, with a progress bar while it loads. A wall screen passes its
+    refresh interval in seconds: the read is made once per interval of the wall clock for
+    every screen on it, and a failure is kept as well (raised to each screen), so a
+    broken API is asked once per interval, not once per screen. Raises ``NpsApiError``
+    when the API fails and no stored copy covers the period.
     """
+    if every is None:
+        return _page_reviews(start, end, tz)
+    answer = _interval_reviews(start, end, tz, every, int(time.time() // every))
+    if isinstance(answer, NpsApiError):
+        raise answer
+    return answer
+
+
+def _fetch(
+    start: date, end: date, tz: str, progress: Callable[[int, int], None] | None = None
+) -> ReviewSet:
+    return fetch_reviews(
+        get_client(), start, end, tz=tz, cache=get_cache(), progress=progress,
+        source=get_settings().cache_key,
+    )  # fmt: skip
+
+
+@st.cache_data(ttl=REVIEWS_TTL, max_entries=32, show_spinner=False)
+def _page_reviews(start: date, end: date, tz: str) -> ReviewSet:
     bar = st.progress(0.0, text="Loading reviews…")
 
     def progress(done: int, total: int) -> None:
@@ -75,14 +106,23 @@ def load_reviews(start: date, end: date, tz: str) -> ReviewSet:
             done / total if total else 0.0, text=f"Loading reviews… {done}/{total} requests"
         )
 
-    settings = get_settings()
     try:
-        return fetch_reviews(
-            get_client(), start, end, tz=tz, cache=get_cache(), progress=progress,
-            source=settings.cache_key,
-        )  # fmt: skip
+        return _fetch(start, end, tz, progress)
     finally:
         bar.empty()
+
+
+# Entries of past intervals are never asked for again; the least recently used go first,
+# and a dozen keeps the current interval of several differently linked screens.
+@st.cache_data(ttl=MAX_REFRESH, max_entries=12, show_spinner=False)
+def _interval_reviews(
+    start: date, end: date, tz: str, every: int, interval: int
+) -> ReviewSet | NpsApiError:
+    """``every`` and ``interval`` (seconds since the epoch // every) only key the cache."""
+    try:
+        return _fetch(start, end, tz)
+    except NpsApiError as error:
+        return error
 
 
 @st.cache_data(ttl=10 * REVIEWS_TTL, max_entries=4, show_spinner=False)
@@ -92,10 +132,17 @@ def load_catalog() -> tuple[list[Channel], list[Category]]:
     return client.channels(), client.categories()
 
 
+def forget_reviews() -> None:
+    """Forget the reviews held in memory (not on disk): the next read of every page and
+    screen asks the API."""
+    _page_reviews.clear()
+    _interval_reviews.clear()
+
+
 def refresh(first: date | None = None, last: date | None = None) -> None:
     """Forget cached reviews (all, or a range of days) so the next read asks the API."""
     get_cache().invalidate(get_settings().cache_key, first, last)
-    load_reviews.clear()
+    forget_reviews()
     load_catalog.clear()
 
 

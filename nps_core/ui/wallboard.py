@@ -1,24 +1,23 @@
 """Streamlit glue of the wall screen: its link, one shared fetch per interval, the board.
 
-Any number of screens read the reviews through ``load_interval``, cached per period and
-refresh interval, so ten screens cost the API what one does. The last fresh answer of
-each period is kept in memory for every screen (``LastGood``): when the API fails, the
-board keeps it on show, marked "stale since hh:mm", and asks again on the next tick.
+Any number of screens read the reviews through ``load_reviews(..., every=refresh)``,
+one fetch per period and refresh interval, so ten screens cost the API what one does.
+The last fresh answer of each period is kept in memory for every screen (``LastGood``):
+when the API fails, the board keeps it on show, marked "stale since hh:mm", and asks
+again on the next tick.
 """
 
 from __future__ import annotations
 
 import time
 from contextlib import nullcontext
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from nps_core.contract.errors import NpsApiError
-from nps_core.data.fetch import ReviewSet, fetch_reviews
 from nps_core.present.filters import Period
 from nps_core.present.wallboard import (
-    MAX_REFRESH,
     LastGood,
     Shown,
     WallboardConfig,
@@ -28,34 +27,12 @@ from nps_core.present.wallboard import (
     parse_wallboard,
 )
 from nps_core.present.wallboard_html import board_html, waiting_html, wallboard_css
-from nps_core.ui.data import get_cache, get_client, get_settings, load_catalog
+from nps_core.ui.data import get_settings, load_catalog, load_reviews
 from nps_core.ui.filters import today_in
 
-__all__ = ["live_board", "load_interval", "wallboard_config", "wallboard_style"]
+__all__ = ["live_board", "wallboard_config", "wallboard_style"]
 
 _KEY_SHOWN = "wb_shown"  # session state: this screen has loaded once
-
-
-# Entries of past intervals are never asked for again; the least recently used go first,
-# and a dozen keeps the current interval of several differently linked screens.
-@st.cache_data(ttl=MAX_REFRESH, max_entries=12, show_spinner=False)
-def load_interval(
-    start: date, end: date, tz: str, refresh: int, interval: int
-) -> tuple[ReviewSet | None, NpsApiError | None]:
-    """The reviews of ``start..end``, fetched once per refresh interval for every screen.
-
-    ``refresh`` and ``interval`` (seconds since the epoch // refresh) only key the cache:
-    screens on the same period and refresh share one fetch per interval, and the next
-    interval asks again. A failure is cached too (as the error), so a broken API is
-    asked once per interval, not once per screen.
-    """
-    try:
-        reviews = fetch_reviews(
-            get_client(), start, end, tz=tz, cache=get_cache(), source=get_settings().cache_key
-        )
-    except NpsApiError as error:
-        return None, error
-    return reviews, None
 
 
 @st.cache_resource
@@ -64,10 +41,12 @@ def _last_good() -> LastGood:
 
 
 def _shown(period: Period, tz: str, refresh: int) -> Shown:
-    result, error = load_interval(
-        period.start, period.end, tz, refresh, int(time.time() // refresh)
-    )
-    return _last_good().resolve((period.start, period.end, tz), result, error)
+    span = (period.start, period.end, tz)
+    try:
+        reviews = load_reviews(period.start, period.end, tz, every=refresh)
+    except NpsApiError as error:
+        return _last_good().resolve(span, None, error)
+    return _last_good().resolve(span, reviews, None)
 
 
 def _labels() -> dict[str, dict[str, str]]:

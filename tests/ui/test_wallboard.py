@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from nps_core.analysis.metrics import summarize
 from nps_core.present.formatting import format_count, format_nps
 from nps_core.present.wallboard import PANELS, latest_comments
-from nps_core.ui.wallboard import load_interval
+from nps_core.ui.data import forget_reviews
 from tests.support.apptest import AppFactory, clear_streamlit_caches, run_app, small_api
 from tests.support.shown import expected_frames, names, state_of
 
@@ -116,7 +116,7 @@ def test_when_the_api_stops_the_last_figures_stay_marked_stale(
         _, before = markup(app)
         assert 'data-status="fresh"' in before
 
-    load_interval.clear()  # as if the next interval began
+    forget_reviews()  # as if the next interval began
     app.run()
     assert not app.exception, app.exception
     _, after = markup(app)
