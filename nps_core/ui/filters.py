@@ -234,18 +234,12 @@ def _segment_select(label: str, codes: set[str], names: dict[str, str], key: str
     )
 
 
-def shared_filters() -> FilterContext:
-    """Draw the sidebar, load the reviews it asks for, and keep the URL in step."""
-    settings = get_settings()
-    today = today_in(settings.timezone)
-    state, notices = parse_filters(st.query_params.to_dict(), today)
-    seeding = _init_widgets(state, today)
-    _keep_across_pages()
-
+def _period_widgets(state: FilterState, today: date) -> FilterState:
+    """The period (a preset, or custom dates) and the comparison mode."""
     sidebar = st.sidebar
-    source_box = sidebar.container(border=True)  # filled once the reviews are in
-    sidebar.header("Filters")
-    preset = sidebar.selectbox("Period", list(PRESETS), format_func=PRESETS.get, key=KEY_PRESET)
+    preset = sidebar.selectbox(
+        "Period", list(PRESETS), format_func=PRESETS.__getitem__, key=KEY_PRESET
+    )
     start = end = None
     if preset == "custom":
         chosen = sidebar.date_input(
@@ -256,33 +250,41 @@ def shared_filters() -> FilterContext:
         else:  # the user has picked the first day only: keep the previous range
             start, end = state.start or today, state.end or today
     compare = sidebar.selectbox(
-        "Compare with", list(COMPARE_MODES), format_func=COMPARE_MODES.get, key=KEY_COMPARE
+        "Compare with", list(COMPARE_MODES), format_func=COMPARE_MODES.__getitem__, key=KEY_COMPARE
     )
-    state = state.with_(preset=preset, start=start, end=end, compare=compare)
-    period = state.period(today)
-    comparison = state.comparison(today)
+    return state.with_(preset=preset, start=start, end=end, compare=compare)
 
-    reviews = _load(period, settings.timezone)
-    previous = _load(comparison, settings.timezone) if comparison else None
-    channels, categories = _catalog()
-    channel_names = {c.code: c.label for c in channels}
-    category_names = {c.code: c.label for c in categories}
-    prev_frame = previous.frame if previous is not None else None
-    channel_codes = _codes(channels, reviews.frame, prev_frame, column="channel")
-    category_codes = _codes(categories, reviews.frame, prev_frame, column="category")
-    if seeding and channels and categories:  # a link's codes checked once, against the API
+
+def _segment_widgets(
+    state: FilterState,
+    catalog: tuple[list[Channel], list[Category]],
+    frames: tuple[pd.DataFrame | None, ...],
+    seeding: bool,
+    notices: list[str],
+) -> FilterState:
+    """The channel and category multi-selects, over the codes the API lists or the
+    reviews hold. On a new session the link's codes are checked once, against the API,
+    and what the link asked for in vain is said."""
+    channels, categories = catalog
+    channel_codes = _codes(channels, *frames, column="channel")
+    category_codes = _codes(categories, *frames, column="category")
+    if seeding and channels and categories:
         state, unknown = drop_unknown_codes(state, channel_codes, category_codes)
-        notices += unknown
+        notices = [*notices, *unknown]
         apply_filters(state)
     if seeding:  # later runs take the widgets, not the URL
         for notice in notices:
             st.toast(notice, icon=":material/info:")
-
-    chosen_channels = _segment_select("Channels", channel_codes, channel_names, KEY_CHANNELS)
+    chosen_channels = _segment_select("Channels", channel_codes, _names(channels), KEY_CHANNELS)
     chosen_categories = _segment_select(
-        "Categories", category_codes, category_names, KEY_CATEGORIES
+        "Categories", category_codes, _names(categories), KEY_CATEGORIES
     )
-    target_text = sidebar.text_input(
+    return state.with_(channels=tuple(chosen_channels), categories=tuple(chosen_categories))
+
+
+def _target_and_trend(state: FilterState) -> FilterState:
+    """The target field; and the trend controls' values, which the pages draw."""
+    target_text = st.sidebar.text_input(
         "NPS target (optional)",
         key=KEY_TARGET,
         placeholder="e.g. 40",
@@ -290,18 +292,41 @@ def shared_filters() -> FilterContext:
     )
     granularity = st.session_state.get(KEY_GRANULARITY, AUTO)
     rolling = st.session_state.get(KEY_ROLLING, NO_ROLLING)
-    state = state.with_(
-        channels=tuple(chosen_channels),
-        categories=tuple(chosen_categories),
+    return state.with_(
         target=_target(target_text),
         granularity=None if granularity == AUTO else granularity,
         rolling=rolling or None,
     )
 
+
+def _names(catalog: list[Channel] | list[Category]) -> dict[str, str]:
+    return {item.code: item.label for item in catalog}
+
+
+def shared_filters() -> FilterContext:
+    """Draw the sidebar, load the reviews it asks for, and keep the URL in step."""
+    settings = get_settings()
+    today = today_in(settings.timezone)
+    state, notices = parse_filters(st.query_params.to_dict(), today)
+    seeding = _init_widgets(state, today)
+    _keep_across_pages()
+
+    source_box = st.sidebar.container(border=True)  # filled once the reviews are in
+    st.sidebar.header("Filters")
+    state = _period_widgets(state, today)
+    period, comparison = state.period(today), state.comparison(today)
+    reviews = _load(period, settings.timezone)
+    previous = _load(comparison, settings.timezone) if comparison else None
+    catalog = _catalog()
+    frames = (reviews.frame, None if previous is None else previous.frame)
+    state = _segment_widgets(state, catalog, frames, seeding, notices)
+    state = _target_and_trend(state)
+
     query = to_query(state)
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
 
+    channel_names, category_names = _names(catalog[0]), _names(catalog[1])
     _source_box(source_box, settings, reviews)
     _banners(reviews, channel_names, category_names)
     return FilterContext(
@@ -316,7 +341,7 @@ def shared_filters() -> FilterContext:
         previous_frame=filter_frame(previous.frame, state) if previous is not None else None,
         channel_names=channel_names,
         category_names=category_names,
-        categories={c.code: c for c in categories},
+        categories={c.code: c for c in catalog[1]},
     )
 
 

@@ -58,7 +58,11 @@ def segmenting_control() -> tuple[str, ...]:
     """Channel / category / both: the columns every section below cuts by."""
     st.session_state.setdefault(KEY_SEGMENTING, "channel")
     choice = st.segmented_control(
-        "Segment by", list(SEGMENTINGS), format_func=_TITLES.get, key=KEY_SEGMENTING, required=True
+        "Segment by",
+        list(SEGMENTINGS),
+        format_func=_TITLES.__getitem__,
+        key=KEY_SEGMENTING,
+        required=True,
     )
     return SEGMENTINGS[choice or "channel"]
 
@@ -77,7 +81,7 @@ def _drill_on_selection(key: str, state: FilterState, segments: list[dict[str, s
 
 def _segments(ranked: pd.DataFrame, by: Sequence[str]) -> list[dict[str, str]]:
     return [
-        {column: str(code) for column, code in row.items()}
+        {str(column): str(code) for column, code in row.items()}
         for row in ranked[list(by)].to_dict("records")
     ]
 
