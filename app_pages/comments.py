@@ -57,21 +57,18 @@ themes_help = (
     "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
     "Choose one to list the comments that contain it."
 )
-detractor_col, promoter_col = st.columns(2)
-with detractor_col:
-    view.term_pills(
-        f"Typical of detractors ({terms.n_detractor:,} comments)",
-        theme_terms(terms.detractor, THEMES_SHOWN),
-        key=view.KEY_TERM_DETRACTOR,
-        help=themes_help,
-    )
-with promoter_col:
-    view.term_pills(
-        f"Typical of promoters ({terms.n_promoter:,} comments)",
-        theme_terms(terms.promoter, THEMES_SHOWN),
-        key=view.KEY_TERM_PROMOTER,
-        help=themes_help,
-    )
+sides = (
+    ("detractors", terms.detractor, terms.n_detractor, view.KEY_TERM_DETRACTOR),
+    ("promoters", terms.promoter, terms.n_promoter, view.KEY_TERM_PROMOTER),
+)
+for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
+    with column:
+        view.term_pills(
+            f"Typical of {side} ({comments:,} comments)",
+            theme_terms(typical, THEMES_SHOWN),
+            key=key,
+            help=themes_help,
+        )
 view.unlisted_term_button()
 filters = view.current_filters()
 view.sync_url(filters)

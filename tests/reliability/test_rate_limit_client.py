@@ -36,6 +36,18 @@ class SimulatedTime:
         self.sleeps.append(seconds)
         self.now += seconds
 
+    def client(self, server: ServerHandle, **options: Any) -> NpsClient:
+        """A client of the test shop on ``server`` whose waits move this clock."""
+        return NpsClient(
+            server.url,
+            SHOP_ID,
+            SHOP_SECRET,
+            sleep=self.sleep,
+            clock=self.clock,
+            max_backoff=120,
+            **options,
+        )
+
 
 def limited_server(
     server_factory: ServerFactory, simulated: SimulatedTime, **options: Any
@@ -49,14 +61,7 @@ def test_client_waits_out_the_limit_and_never_hammers(server_factory: ServerFact
     simulated = SimulatedTime()
     server = limited_server(server_factory, simulated)
     calls = 2 * LIMIT + 2
-    with NpsClient(
-        server.url,
-        SHOP_ID,
-        SHOP_SECRET,
-        sleep=simulated.sleep,
-        clock=simulated.clock,
-        max_backoff=120,
-    ) as client:
+    with simulated.client(server) as client:
         for _ in range(calls):
             assert [c.code for c in client.channels()] == ["email", "web", "sms"]
     # One 429 per exhausted window, each followed by a wait of a whole minute (the
@@ -78,15 +83,7 @@ def test_parallel_fetch_is_complete_and_backs_off_together(
 
     simulated = SimulatedTime()
     server = limited_server(server_factory, simulated, page_limit=CAP)
-    with NpsClient(
-        server.url,
-        SHOP_ID,
-        SHOP_SECRET,
-        sleep=simulated.sleep,
-        clock=simulated.clock,
-        max_backoff=120,
-        retries=6,
-    ) as client:
+    with simulated.client(server, retries=6) as client:
         got = fetch_reviews(client, *period, page_limit=CAP, max_workers=4)
     pd.testing.assert_frame_equal(got.frame, want.frame)
     assert got.complete == want.complete
