@@ -49,7 +49,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nps_core.server.store import CATEGORY_TEXTS, Store
+from nps_core.contract.wire import CATEGORY_TEXTS
+from nps_core.server.store import Store
 
 __all__ = ["import_shops", "main"]
 

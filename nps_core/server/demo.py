@@ -5,6 +5,10 @@ clearly different NPS (the iOS app high, SMS and support low), a three-week dip 
 delivery NPS about four months ago, a few sale days with more than 1000 reviews each
 (the API's cap per answer), a retired channel and category with old reviews only,
 and comments that fit the score and the category, some empty, a share in Russian.
+
+The shop itself (segments, texts, names, rhythms) is declared in `demo_shop`. Every
+step below draws from the one generator in a fixed order: reordering the steps would
+change the data of a seed.
 """
 
 from __future__ import annotations
@@ -19,146 +23,28 @@ import numpy as np
 
 from nps_core.contract.models import GROUPS, RATE_GROUP
 from nps_core.contract.validation import identity_of
+from nps_core.server.demo_shop import (
+    CATEGORIES,
+    CHANNELS,
+    DEMO_CATEGORY_TEXTS,
+    DOMAINS_EN,
+    DOMAINS_RU,
+    FIRST_EN,
+    FIRST_RU,
+    HOURS,
+    LAST_EN,
+    LAST_RU,
+    SALE_SHARES,
+    WEEKDAY,
+)
 from nps_core.server.phrases import BODIES, CLOSERS, OPENERS
 from nps_core.server.store import DAY_MS, Store, client_id_for
 
-__all__ = ["DEMO_SHOP_ID", "create_demo", "demo_credentials", "demo_secret"]
+__all__ = ["DEMO_SHOP_ID", "create_demo", "demo_credentials", "demo_secret", "generate_reviews"]
 
 DEMO_SHOP_ID = "demo"
 DEMO_SHOP_NAME = "Demo Shop"
-
-
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    code: str
-    name: str
-    active: bool
-    share: float  # of reviews on ordinary days
-    sale_share: float  # on sale days
-    effect: float  # shift of the latent score (rates are about score +- 2)
-
-
-CHANNELS: tuple[_Segment, ...] = (
-    _Segment("email", "Email survey", True, 0.30, 0.42, 0.0),
-    _Segment("web", "Website", True, 0.25, 0.25, -0.1),
-    _Segment("sms", "SMS", True, 0.12, 0.10, -1.0),
-    _Segment("ios_app", "iOS app", True, 0.18, 0.13, 0.9),
-    _Segment("android_app", "Android app", True, 0.15, 0.10, 0.4),
-    # Retired half a year ago; its reviews remain.
-    _Segment("kiosk", "In-store kiosk", False, 0.07, 0.0, -0.4),
-)
-
-CATEGORIES: tuple[_Segment, ...] = (
-    _Segment("delivery", "Delivery", True, 0.35, 0.33, -0.1),
-    _Segment("product", "Product quality", True, 0.30, 0.27, 0.5),
-    _Segment("support", "Customer support", True, 0.15, 0.12, -1.1),
-    _Segment("checkout", "Checkout & payment", True, 0.20, 0.28, 0.2),
-    # Store pickup was discontinued with the kiosks.
-    _Segment("pickup", "Store pickup", False, 0.09, 0.0, -0.3),
-)
-
-CATEGORY_TEXTS: dict[str, dict[str, str]] = {
-    "delivery": {
-        "promoter_question": "Glad your order reached you well! What did we get right?",
-        "promoter_success": "Thank you! We'll pass your kind words on to our couriers.",
-        "passive_question": "What would have made your delivery perfect?",
-        "passive_success": "Thanks! We're working on faster, more reliable delivery.",
-        "detractor_question": "We're sorry. What went wrong with your delivery?",
-        "detractor_success": "Thank you for telling us. Our delivery team will look into it.",
-    },
-    "product": {
-        "promoter_question": "What do you like most about your purchase?",
-        "promoter_success": "Thank you! Enjoy your new purchase.",
-        "passive_question": "What could make this product better for you?",
-        "passive_success": "Thanks, we share every suggestion with our buyers.",
-        "detractor_question": "We're sorry it fell short. What's wrong with the product?",
-        "detractor_success": "Thanks for letting us know. You can return it free of charge.",
-    },
-    "support": {
-        "promoter_question": "What did our support team do well?",
-        "promoter_success": "Thank you! We'll share your feedback with the agent.",
-        "passive_question": "How could we have helped you better?",
-        "passive_success": "Thanks, we'll use this to improve our support.",
-        "detractor_question": "We're sorry. What went wrong when you contacted us?",
-        "detractor_success": "Thank you. A senior agent will review your case.",
-    },
-    "checkout": {
-        "promoter_question": "What did you like about ordering and paying?",
-        "promoter_success": "Thank you for shopping with us!",
-        "passive_question": "What would make checkout easier for you?",
-        "passive_success": "Thanks, we're always simplifying checkout.",
-        "detractor_question": "We're sorry. What got in your way at checkout?",
-        "detractor_success": "Thank you. Our team will fix what went wrong.",
-    },
-    "pickup": {
-        "promoter_question": "What did you like about picking up your order?",
-        "promoter_success": "Thank you! See you at the store.",
-        "passive_question": "What would make pickup more convenient?",
-        "passive_success": "Thanks for the suggestion.",
-        "detractor_question": "We're sorry. What went wrong at pickup?",
-        "detractor_success": "Thank you. The store manager will look into it.",
-    },
-}
-
-_FIRST_EN = (
-    "john james mary emma olivia liam noah ava sophia lucas mia ethan amelia mason "
-    "harper logan ella jack chloe ryan grace leo zoe adam lily owen nora sam kate"
-).split()
-_LAST_EN = (
-    "smith johnson brown taylor miller wilson davis clark lewis walker hall young king "
-    "wright scott green baker adams nelson hill carter mitchell turner parker evans"
-).split()
-_FIRST_RU = (
-    "ivan anna olga dmitry elena sergey maria alexey natalia pavel irina andrey "
-    "tatiana nikolay svetlana mikhail ekaterina artem yulia oleg"
-).split()
-_LAST_RU = (
-    "ivanov petrova smirnov sokolova kuznetsov popova vasiliev novikova morozov "
-    "volkova lebedev kozlova egorov pavlova orlov stepanova"
-).split()
-_DOMAINS_EN = (
-    "gmail.com",
-    "outlook.com",
-    "yahoo.com",
-    "icloud.com",
-    "proton.me",
-    "examplemail.com",
-)
-_DOMAINS_RU = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru")
-
-# Share of reviews on each hour of the (UTC) day: morning and evening peaks.
-_HOURS = np.array(
-    [
-        1,
-        0.6,
-        0.4,
-        0.3,
-        0.3,
-        0.5,
-        1.2,
-        2.5,
-        4,
-        5,
-        5.5,
-        5.5,
-        6,
-        5.5,
-        5,
-        4.8,
-        4.8,
-        5,
-        5.5,
-        6.5,
-        7,
-        6,
-        4,
-        2,
-    ]
-)
-# Monday first; people answer surveys less at the weekend.
-_WEEKDAY = np.array([1.15, 1.10, 1.05, 1.0, 0.95, 0.78, 0.85])
-# Extra reviews on each sale day, as a share of all reviews.
-_SALE_SHARES = (0.038, 0.030, 0.024)
+_HOUR_MS = 3_600_000
 
 
 def demo_secret(seed: int) -> str:
@@ -194,57 +80,59 @@ def _sale_days(first: date, last: date) -> list[date]:
     span = (last - first).days
     for fraction in (0.25, 0.6, 0.9):  # short periods: spread sales out instead
         day = first + timedelta(days=int(span * fraction))
-        if len(days) < len(_SALE_SHARES) and day not in days and span > 3:
+        if len(days) < len(SALE_SHARES) and day not in days and span > 3:
             days.append(day)
-    return days[: len(_SALE_SHARES)]
+    return days[: len(SALE_SHARES)]
 
 
-def _clients(rng: np.random.Generator, n: int, shop_id: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Clients:
+    """A pool of customers, by index: language and contact details."""
+
+    russian: np.ndarray
+    email: list[str | None]
+    phone: list[str | None]
+    client_id: list[int]
+    identity: list[str]
+
+
+def _clients(rng: np.random.Generator, n: int, shop_id: str) -> _Clients:
     russian = rng.random(n) < 0.22
     has_email = rng.random(n) < 0.85
     has_phone = ~has_email | (rng.random(n) < 0.45)
-    first_en = rng.integers(0, len(_FIRST_EN), n)
-    last_en = rng.integers(0, len(_LAST_EN), n)
-    first_ru = rng.integers(0, len(_FIRST_RU), n)
-    last_ru = rng.integers(0, len(_LAST_RU), n)
+    first_en = rng.integers(0, len(FIRST_EN), n)
+    last_en = rng.integers(0, len(LAST_EN), n)
+    first_ru = rng.integers(0, len(FIRST_RU), n)
+    last_ru = rng.integers(0, len(LAST_RU), n)
     numbers = rng.integers(1, 10_000, n)
-    domain_en = rng.integers(0, len(_DOMAINS_EN), n)
-    domain_ru = rng.integers(0, len(_DOMAINS_RU), n)
+    domain_en = rng.integers(0, len(DOMAINS_EN), n)
+    domain_ru = rng.integers(0, len(DOMAINS_RU), n)
     phone_tail = rng.integers(0, 10**9, n)
     phone_area = rng.integers(200, 1000, n)
     styles = rng.integers(0, 3, n)
 
-    emails: list[str | None] = []
-    phones: list[str | None] = []
-    client_ids: list[int] = []
-    identities: list[str] = []
+    clients = _Clients(russian, [], [], [], [])
     for i in range(n):
         if russian[i]:
-            first, last = _FIRST_RU[first_ru[i]], _LAST_RU[last_ru[i]]
-            domain = _DOMAINS_RU[domain_ru[i]]
+            first, last = FIRST_RU[first_ru[i]], LAST_RU[last_ru[i]]
+            domain = DOMAINS_RU[domain_ru[i]]
             phone = f"+7 9{phone_tail[i] % 100:02d} {phone_tail[i] // 100 % 10_000_000:07d}"
         else:
-            first, last = _FIRST_EN[first_en[i]], _LAST_EN[last_en[i]]
-            domain = _DOMAINS_EN[domain_en[i]]
+            first, last = FIRST_EN[first_en[i]], LAST_EN[last_en[i]]
+            domain = DOMAINS_EN[domain_en[i]]
             phone = f"+1 ({phone_area[i]}) {phone_tail[i] % 10_000_000:07d}"
         local = (f"{first}.{last}", f"{first[0]}{last}{numbers[i]}", f"{first}{numbers[i]}")[
             styles[i]
         ]
         email = f"{local}@{domain}" if has_email[i] else None
         phone_value = phone if has_phone[i] else None
-        emails.append(email)
-        phones.append(phone_value)
+        clients.email.append(email)
+        clients.phone.append(phone_value)
         identity = identity_of(None, email, phone_value)
         assert identity is not None
-        identities.append(identity)
-        client_ids.append(client_id_for(shop_id, identity))
-    return {
-        "russian": russian,
-        "email": emails,
-        "phone": phones,
-        "client_id": client_ids,
-        "identity": identities,
-    }
+        clients.identity.append(identity)
+        clients.client_id.append(client_id_for(shop_id, identity))
+    return clients
 
 
 def _comment(lang: str, group: str, category: str, u: np.ndarray, k: np.ndarray) -> str:
@@ -271,6 +159,182 @@ def _pick(rng: np.random.Generator, weights: list[float], size: int) -> np.ndarr
     return rng.choice(len(p), size=size, p=p / p.sum())
 
 
+def _review_days(
+    rng: np.random.Generator, reviews: int, dates: list[date]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The day (index into `dates`) of each review, ascending, and whether it was a sale day.
+
+    Volume per day: weekday rhythm, a winter high season, slow growth, noise, sales.
+    """
+    days = len(dates)
+    offsets = np.arange(days)
+    doy = np.array([d.timetuple().tm_yday for d in dates])
+    weekday = np.array([d.weekday() for d in dates])
+    weight = (
+        WEEKDAY[weekday]
+        * (1 + 0.25 * np.cos(2 * np.pi * (doy - 350) / 365.25))
+        * (1 + 0.2 * offsets / days)
+        * rng.gamma(40, 1 / 40, days)
+    )
+    extra = np.zeros(days, dtype=np.int64)
+    for day, share in zip(_sale_days(dates[0], dates[-1]), SALE_SHARES, strict=False):
+        extra[(day - dates[0]).days] = round(reviews * share)
+    extra_total = int(extra.sum())
+    if extra_total > reviews // 2:  # tiny demos: no sales
+        extra[:] = 0
+        extra_total = 0
+    counts = rng.multinomial(reviews - extra_total, weight / weight.sum()) + extra
+    day_of = np.repeat(offsets, counts)
+    return day_of, extra[day_of] > 0
+
+
+def _segments(
+    rng: np.random.Generator, day_of: np.ndarray, on_sale: np.ndarray, days: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Channel and category (indexes into CHANNELS, CATEGORIES) of each review.
+
+    The kiosk channel and store pickup were retired about six months ago; sale days have
+    a mix of their own.
+    """
+    n = len(day_of)
+    old = day_of < int(days * 0.5)
+    channel = np.empty(n, dtype=np.int64)
+    category = np.empty(n, dtype=np.int64)
+    for mask, channel_w, category_w in (
+        (old & ~on_sale, [c.share for c in CHANNELS], [c.share for c in CATEGORIES]),
+        (
+            ~old & ~on_sale,
+            [c.share * c.active for c in CHANNELS],
+            [c.share * c.active for c in CATEGORIES],
+        ),
+        (on_sale, [c.sale_share for c in CHANNELS], [c.sale_share for c in CATEGORIES]),
+    ):
+        size = int(mask.sum())
+        channel[mask] = _pick(rng, channel_w, size)
+        category[mask] = _pick(rng, category_w, size)
+    return channel, category
+
+
+def _delivery_dip(day_of: np.ndarray, days: int) -> np.ndarray:
+    """Delivery trouble for three weeks starting about four months ago, with a quick
+    slide and a week of recovery: the shift of each review's latent score."""
+    into = day_of - (days - int(days * 0.34))
+    dip = np.where((into >= 0) & (into < 21), -2.4, 0.0)
+    dip = np.where((into >= 0) & (into < 3), -0.8 * (into + 1), dip)
+    return np.where((into >= 14) & (into < 21), -2.4 * (21 - into) / 8, dip)
+
+
+def _rates(
+    rng: np.random.Generator,
+    day_of: np.ndarray,
+    days: int,
+    segments: tuple[np.ndarray, np.ndarray],
+    on_sale: np.ndarray,
+) -> np.ndarray:
+    """Scores: a latent satisfaction, shifted per segment, then rounded to 1..10."""
+    channel, category = segments
+    channel_effect = np.array([c.effect for c in CHANNELS])[channel]
+    category_effect = np.array([c.effect for c in CATEGORIES])[category]
+    trend = 0.3 * (day_of / days - 0.5)
+    is_delivery = category == [c.code for c in CATEGORIES].index("delivery")
+    event = np.where(is_delivery, _delivery_dip(day_of, days), 0.0)
+    sale_effect = np.where(on_sale, -0.4 - 0.6 * is_delivery, 0.0)
+    latent = (
+        8.2
+        + channel_effect
+        + category_effect
+        + trend
+        + event
+        + sale_effect
+        + rng.normal(0, 2.1, len(day_of))
+    )
+    return np.clip(np.rint(latent), 1, 10).astype(np.int64)
+
+
+def _times(
+    rng: np.random.Generator, dates: list[date], day_of: np.ndarray, now_ms: int | None
+) -> np.ndarray:
+    """Each review's created_ms: an hour of its day by HOURS; none after `now_ms`."""
+    n = len(day_of)
+    day_ms = np.array([(d - date(1970, 1, 1)).days * DAY_MS for d in dates], dtype=np.int64)
+    created = day_ms[day_of] + _pick(rng, list(HOURS), n) * _HOUR_MS + rng.integers(0, _HOUR_MS, n)
+    if now_ms is not None:
+        created = np.minimum(created, now_ms - rng.integers(1, 600_000, n))
+    return created
+
+
+def _authors(
+    rng: np.random.Generator,
+    clients: _Clients,
+    created: np.ndarray,
+    segments: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Who wrote each review (an index into `clients`): one review per person, segment
+    and day (the API's replace rule), so collisions are redrawn."""
+    channel, category = segments
+    n, n_clients = len(created), len(clients.identity)
+    client = rng.integers(0, n_clients, n)
+    # Two clients can share an address (john.smith@...): they are then one person.
+    _, person_of = np.unique(np.array(clients.identity), return_inverse=True)
+    created_day = created // DAY_MS
+    for _ in range(50):
+        key = ((created_day * 8 + channel) * 8 + category) * (n_clients + 1) + person_of[client]
+        _, first_index = np.unique(key, return_index=True)
+        duplicate = np.ones(n, dtype=bool)
+        duplicate[first_index] = False
+        if not duplicate.any():
+            break
+        client[duplicate] = rng.integers(0, n_clients, int(duplicate.sum()))
+    return client
+
+
+def _rows(
+    rng: np.random.Generator,
+    clients: _Clients,
+    client: np.ndarray,
+    created: np.ndarray,
+    segments: tuple[np.ndarray, np.ndarray],
+    rate: np.ndarray,
+) -> list[dict[str, Any]]:
+    """The reviews as rows, with comments: detractors write most; Russian-speaking
+    clients write in Russian."""
+    n = len(created)
+    channel, category = segments
+    group = np.asarray(RATE_GROUP)[rate]  # index into GROUPS
+    writes = rng.random(n) < np.array([0.78, 0.58, 0.62])[group]
+    russian = clients.russian[client]
+    order_numbers = rng.integers(100_000, 1_000_000, n)
+    has_order = rng.random(n) < 0.7
+    uniforms = rng.random((n, 4))
+    integers = rng.integers(0, 1 << 30, (n, 4))
+
+    rows: list[dict[str, Any]] = []
+    for i in range(n):
+        cat = CATEGORIES[category[i]].code
+        person = int(client[i])
+        comment = None
+        if writes[i]:
+            lang = "ru" if russian[i] else "en"
+            comment = _comment(lang, GROUPS[group[i]], cat, uniforms[i], integers[i])
+        rows.append(
+            {
+                "created_ms": int(created[i]),
+                "channel": CHANNELS[channel[i]].code,
+                "category": cat,
+                "rate": int(rate[i]),
+                "comment": comment,
+                "client_id": clients.client_id[person],
+                "email": clients.email[person],
+                "phone": clients.phone[person],
+                "identity": clients.identity[person],
+                "order_id": f"ORD-{order_numbers[i]}"
+                if has_order[i] and cat != "support"
+                else None,
+            }
+        )
+    return rows
+
+
 def generate_reviews(
     reviews: int = 60_000,
     days: int = 365,
@@ -286,133 +350,15 @@ def generate_reviews(
     today = today or datetime.now(UTC).date()
     first = today - timedelta(days=days - 1)
     dates = [first + timedelta(days=i) for i in range(days)]
-    offsets = np.arange(days)
-
-    # Volume per day: weekday rhythm, a winter high season, slow growth, noise.
-    doy = np.array([d.timetuple().tm_yday for d in dates])
-    weekday = np.array([d.weekday() for d in dates])
-    weight = (
-        _WEEKDAY[weekday]
-        * (1 + 0.25 * np.cos(2 * np.pi * (doy - 350) / 365.25))
-        * (1 + 0.2 * offsets / days)
-        * rng.gamma(40, 1 / 40, days)
-    )
-    sales = _sale_days(first, today)
-    extra = np.zeros(days, dtype=np.int64)
-    for day, share in zip(sales, _SALE_SHARES, strict=False):
-        extra[(day - first).days] = round(reviews * share)
-    extra_total = int(extra.sum())
-    if extra_total > reviews // 2:  # tiny demos: no sales
-        extra[:] = 0
-        extra_total = 0
-    counts = rng.multinomial(reviews - extra_total, weight / weight.sum()) + extra
-    day_of = np.repeat(offsets, counts)
-    n = len(day_of)
-    on_sale = extra[day_of] > 0
-
-    # Retirements: the kiosk channel and store pickup ended about six months ago.
-    retired_after = int(days * 0.5)
-    old = day_of < retired_after
-    channel = np.empty(n, dtype=np.int64)
-    category = np.empty(n, dtype=np.int64)
-    for mask, channel_w, category_w in (
-        (old & ~on_sale, [c.share for c in CHANNELS], [c.share for c in CATEGORIES]),
-        (
-            ~old & ~on_sale,
-            [c.share * c.active for c in CHANNELS],
-            [c.share * c.active for c in CATEGORIES],
-        ),
-        (on_sale, [c.sale_share for c in CHANNELS], [c.sale_share for c in CATEGORIES]),
-    ):
-        size = int(mask.sum())
-        channel[mask] = _pick(rng, channel_w, size)
-        category[mask] = _pick(rng, category_w, size)
-
-    # Scores: a latent satisfaction, shifted per segment, then rounded to 1..10.
-    channel_effect = np.array([c.effect for c in CHANNELS])[channel]
-    category_effect = np.array([c.effect for c in CATEGORIES])[category]
-    trend = 0.3 * (day_of / days - 0.5)
-    # Delivery trouble for three weeks starting about four months ago, with a quick
-    # slide and a week of recovery.
-    dip_start = days - int(days * 0.34)
-    into = day_of - dip_start
-    dip = np.where((into >= 0) & (into < 21), -2.4, 0.0)
-    dip = np.where((into >= 0) & (into < 3), -0.8 * (into + 1), dip)
-    dip = np.where((into >= 14) & (into < 21), -2.4 * (21 - into) / 8, dip)
-    is_delivery = category == [c.code for c in CATEGORIES].index("delivery")
-    event = np.where(is_delivery, dip, 0.0)
-    sale_effect = np.where(on_sale, -0.4 - 0.6 * is_delivery, 0.0)
-    latent = (
-        8.2 + channel_effect + category_effect + trend + event + sale_effect + rng.normal(0, 2.1, n)
-    )
-    rate = np.clip(np.rint(latent), 1, 10).astype(np.int64)
-
-    # Time of day; today's reviews stop at the current time.
-    day_ms = np.array([(d - date(1970, 1, 1)).days * DAY_MS for d in dates], dtype=np.int64)
-    created = (
-        day_ms[day_of] + _pick(rng, list(_HOURS), n) * 3_600_000 + rng.integers(0, 3_600_000, n)
-    )
-    if now_ms is not None:
-        created = np.minimum(created, now_ms - rng.integers(1, 600_000, n))
+    day_of, on_sale = _review_days(rng, reviews, dates)
+    channel, category = _segments(rng, day_of, on_sale, days)
+    rate = _rates(rng, day_of, days, (channel, category), on_sale)
+    created = _times(rng, dates, day_of, now_ms)
     order = np.argsort(created, kind="stable")  # ids follow time
     created, channel, category, rate = created[order], channel[order], category[order], rate[order]
-
-    # People: a pool of clients; one review per person, segment and day (the API's
-    # replace rule), so collisions are redrawn.
-    n_clients = max(50, int(reviews * 0.55))
-    clients = _clients(rng, n_clients, shop_id)
-    client = rng.integers(0, n_clients, n)
-    # Two clients can share an address (john.smith@...): they are then one person.
-    _, person_of = np.unique(np.array(clients["identity"]), return_inverse=True)
-    created_day = created // DAY_MS
-    for _ in range(50):
-        person = person_of[client]
-        key = ((created_day * 8 + channel) * 8 + category) * (n_clients + 1) + person
-        _, first_index = np.unique(key, return_index=True)
-        duplicate = np.ones(n, dtype=bool)
-        duplicate[first_index] = False
-        if not duplicate.any():
-            break
-        client[duplicate] = rng.integers(0, n_clients, int(duplicate.sum()))
-
-    # Comments: detractors write most; Russian-speaking clients write in Russian.
-    group = np.asarray(RATE_GROUP)[rate]  # index into GROUPS
-    writes = rng.random(n) < np.array([0.78, 0.58, 0.62])[group]
-    russian = clients["russian"][client]
-    order_numbers = rng.integers(100_000, 1_000_000, n)
-    has_order = rng.random(n) < 0.7
-    uniforms = rng.random((n, 4))
-    integers = rng.integers(0, 1 << 30, (n, 4))
-
-    rows: list[dict[str, Any]] = []
-    channel_codes = [c.code for c in CHANNELS]
-    category_codes = [c.code for c in CATEGORIES]
-    emails, phones, client_ids = clients["email"], clients["phone"], clients["client_id"]
-    identities = clients["identity"]
-    for i in range(n):
-        cat = category_codes[category[i]]
-        person = int(client[i])
-        comment = None
-        if writes[i]:
-            lang = "ru" if russian[i] else "en"
-            comment = _comment(lang, GROUPS[group[i]], cat, uniforms[i], integers[i])
-        rows.append(
-            {
-                "created_ms": int(created[i]),
-                "channel": channel_codes[channel[i]],
-                "category": cat,
-                "rate": int(rate[i]),
-                "comment": comment,
-                "client_id": client_ids[person],
-                "email": emails[person],
-                "phone": phones[person],
-                "identity": identities[person],
-                "order_id": f"ORD-{order_numbers[i]}"
-                if has_order[i] and cat != "support"
-                else None,
-            }
-        )
-    return rows
+    clients = _clients(rng, max(50, int(reviews * 0.55)), shop_id)
+    client = _authors(rng, clients, created, (channel, category))
+    return _rows(rng, clients, client, created, (channel, category), rate)
 
 
 def create_demo(
@@ -446,7 +392,9 @@ def create_demo(
         for c in CHANNELS:
             store.add_channel(DEMO_SHOP_ID, c.code, c.name, c.active)
         for c in CATEGORIES:
-            store.add_category(DEMO_SHOP_ID, c.code, c.name, c.active, **CATEGORY_TEXTS[c.code])
+            store.add_category(
+                DEMO_SHOP_ID, c.code, c.name, c.active, **DEMO_CATEGORY_TEXTS[c.code]
+            )
         store.insert_reviews_bulk(DEMO_SHOP_ID, rows)
     finally:
         store.close()

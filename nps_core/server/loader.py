@@ -27,12 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from nps_core.contract.validation import MAX_FIELD_LENGTH, check_text
+from nps_core.server.reviews import REVIEW_TEXTS
 from nps_core.server.store import Store
 
 __all__ = ["LoadError", "load_file", "read_rows"]
 
 REQUIRED = ("created_at", "channel", "category", "rate")
-OPTIONAL_TEXT = ("email", "phone", "did", "order_id", "loyalty_id", "external_id")
+# The review's optional texts but the comment (read on its own, longer) and the session
+# id (which historical data does not have).
+OPTIONAL_TEXT = tuple(f for f in REVIEW_TEXTS if f not in ("comment", "seance"))
 MAX_COMMENT = 10_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)

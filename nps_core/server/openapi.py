@@ -17,8 +17,8 @@ from nps_core.contract.validation import (
     RATE_MAX,
     RATE_MIN,
 )
+from nps_core.contract.wire import CATEGORY_TEXTS, CREATE_FIELDS
 from nps_core.server.options import ServerOptions
-from nps_core.server.store import CATEGORY_TEXTS
 
 __all__ = ["build_openapi"]
 
@@ -110,6 +110,11 @@ def _list_response(item: str, key: str, shape: str, description: str) -> dict[st
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _object(props: dict[str, Any]) -> dict[str, Any]:
+    """An object schema whose every property is required."""
+    return {"type": "object", "required": list(props), "properties": props}
+
+
 def _review_schema(legacy: bool) -> dict[str, Any]:
     client = _nullable({"type": "integer", "minimum": 0})
     props: dict[str, Any] = {
@@ -131,7 +136,7 @@ def _review_schema(legacy: bool) -> dict[str, Any]:
                 "description": "UTC, with milliseconds, e.g. 2023-07-21T02:35:06.374Z.",
             },
         }
-    return {"type": "object", "required": list(props), "properties": props}
+    return _object(props)
 
 
 def _create_schema(form: bool) -> dict[str, Any]:
@@ -139,22 +144,20 @@ def _create_schema(form: bool) -> dict[str, Any]:
         # JSON null means "not given"; form fields are always text.
         return schema if form else _nullable(schema)
 
-    props: dict[str, Any] = {
+    # Fields not named here are optional short texts.
+    special: dict[str, dict[str, Any]] = {
         "shop_id": _text(minLength=1),
-        "shop_secret": optional(_text()),
         "did": optional(_text(description="Device id; replaces shop_secret.")),
         "seance": optional(_text(description="Session id (newer name: sid).")),
         "sid": optional(_text(description="Session id (older name: seance).")),
         "email": optional(_text(pattern=_EMAIL)),
         "phone": optional(_text(pattern=_PHONE)),
-        "loyalty_id": optional(_text()),
-        "order_id": optional(_text()),
-        "external_id": optional(_text()),
         "channel": _text(minLength=1, description="Code of an active channel of the shop."),
         "category": _text(minLength=1, description="Code of an active category of the shop."),
         "rate": {"type": "integer", "minimum": RATE_MIN, "maximum": RATE_MAX},
         "comment": optional(_text(MAX_COMMENT_LENGTH)),
     }
+    props = {name: special.get(name) or optional(_text()) for name in CREATE_FIELDS}
     given = {"type": "string", "minLength": 1}
     return {
         "type": "object",
@@ -175,21 +178,117 @@ def _create_schema(form: bool) -> dict[str, Any]:
     }
 
 
-def build_openapi(options: ServerOptions) -> dict[str, Any]:
+def _catalog_path(kind: str, item: str, shape: str) -> dict[str, Any]:
+    """GET /nps/channels or /nps/categories."""
+    return {
+        "get": {
+            "operationId": f"list{kind.capitalize()}",
+            "summary": f"Active NPS {kind} of a shop",
+            "parameters": [_SHOP_ID],
+            "responses": {
+                "200": _list_response(item, kind, shape, f"Active {kind}."),
+                **_errors(400, 404, 429),
+            },
+        }
+    }
+
+
+def _create_path() -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": "createReview",
+            "summary": "Save an NPS review",
+            "description": (
+                "A second review by the same person (did, email or phone) for the "
+                "same channel, category and UTC day replaces the first. For vendor "
+                "SDKs that send them so, the same fields are also read from the "
+                "query string, a body field (even null) taking precedence; that "
+                "mode is left out of this schema, which cannot express the merge."
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": _ref("CreateReview")},
+                    "application/x-www-form-urlencoded": {"schema": _ref("CreateReviewForm")},
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "Saved.",
+                    "content": {"application/json": {"schema": _ref("Success")}},
+                },
+                **_errors(400, 403, 404, 413, 415, 429),
+            },
+        }
+    }
+
+
+def _reviews_path(options: ServerOptions) -> dict[str, Any]:
     date_to_rule = (
         "date_to is inclusive: reviews of that day are part of the answer"
         if options.date_to == "inclusive"
         else "date_to is exclusive: the answer stops where that day begins"
     )
-    category_props: dict[str, Any] = {
+    return {
+        "get": {
+            "operationId": "listReviews",
+            "summary": f"Reviews, ascending by id, at most {options.page_limit}",
+            "description": (
+                f"Days are calendar days in {options.day_tz}; {date_to_rule}. When "
+                f"more reviews match, the answer holds the {options.page_limit} with "
+                "the lowest ids; there is no pagination."
+            ),
+            "parameters": [
+                _SHOP_ID,
+                _SHOP_SECRET,
+                _param("date_from", "First day (YYYY-MM-DD).", _DAY),
+                _param("date_to", f"Last day (YYYY-MM-DD), {options.date_to}.", _DAY),
+                _param("channel", "Channel code.", _FILTER),
+                _param("category", "Category code.", _FILTER),
+            ],
+            "responses": {
+                "200": _list_response("Review", "reviews", options.shape, "Matching reviews."),
+                **_errors(400, 403, 404, 429),
+            },
+        }
+    }
+
+
+def _schemas(legacy: bool) -> dict[str, Any]:
+    channel_props: dict[str, Any] = {
         "id": {"type": "integer"},
         "code": {"type": "string"},
         "name": _nullable({"type": "string"}),
     }
-    channel_props = dict(category_props)
-    for text in CATEGORY_TEXTS:
-        category_props[text] = _nullable({"type": "string"})
+    category_props = channel_props | {t: _nullable({"type": "string"}) for t in CATEGORY_TEXTS}
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["status", "message", "payload"],
+            "properties": {
+                "status": {"const": "error"},
+                "message": {"type": "string"},
+                "payload": {
+                    "type": "object",
+                    "required": ["message"],
+                    "properties": {"message": {"type": "string"}},
+                },
+            },
+        },
+        "Success": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"const": "success"}},
+        },
+        "Channel": _object(channel_props),
+        "Category": _object(category_props),
+        "Review": _review_schema(legacy),
+        "CreateReview": _create_schema(form=False),
+        "CreateReviewForm": _create_schema(form=True),
+    }
 
+
+def build_openapi(options: ServerOptions) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -202,120 +301,10 @@ def build_openapi(options: ServerOptions) -> dict[str, Any]:
             ),
         },
         "paths": {
-            "/nps/categories": {
-                "get": {
-                    "operationId": "listCategories",
-                    "summary": "Active NPS categories of a shop",
-                    "parameters": [_SHOP_ID],
-                    "responses": {
-                        "200": _list_response(
-                            "Category", "categories", options.shape, "Active categories."
-                        ),
-                        **_errors(400, 404, 429),
-                    },
-                }
-            },
-            "/nps/channels": {
-                "get": {
-                    "operationId": "listChannels",
-                    "summary": "Active NPS channels of a shop",
-                    "parameters": [_SHOP_ID],
-                    "responses": {
-                        "200": _list_response(
-                            "Channel", "channels", options.shape, "Active channels."
-                        ),
-                        **_errors(400, 404, 429),
-                    },
-                }
-            },
-            "/nps/create": {
-                "post": {
-                    "operationId": "createReview",
-                    "summary": "Save an NPS review",
-                    "description": (
-                        "A second review by the same person (did, email or phone) for the "
-                        "same channel, category and UTC day replaces the first. For vendor "
-                        "SDKs that send them so, the same fields are also read from the "
-                        "query string, a body field (even null) taking precedence; that "
-                        "mode is left out of this schema, which cannot express the merge."
-                    ),
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {"schema": _ref("CreateReview")},
-                            "application/x-www-form-urlencoded": {
-                                "schema": _ref("CreateReviewForm")
-                            },
-                        },
-                    },
-                    "responses": {
-                        "200": {
-                            "description": "Saved.",
-                            "content": {"application/json": {"schema": _ref("Success")}},
-                        },
-                        **_errors(400, 403, 404, 413, 415, 429),
-                    },
-                }
-            },
-            "/nps/reviews": {
-                "get": {
-                    "operationId": "listReviews",
-                    "summary": f"Reviews, ascending by id, at most {options.page_limit}",
-                    "description": (
-                        f"Days are calendar days in {options.day_tz}; {date_to_rule}. When "
-                        f"more reviews match, the answer holds the {options.page_limit} with "
-                        "the lowest ids; there is no pagination."
-                    ),
-                    "parameters": [
-                        _SHOP_ID,
-                        _SHOP_SECRET,
-                        _param("date_from", "First day (YYYY-MM-DD).", _DAY),
-                        _param("date_to", f"Last day (YYYY-MM-DD), {options.date_to}.", _DAY),
-                        _param("channel", "Channel code.", _FILTER),
-                        _param("category", "Category code.", _FILTER),
-                    ],
-                    "responses": {
-                        "200": _list_response(
-                            "Review", "reviews", options.shape, "Matching reviews."
-                        ),
-                        **_errors(400, 403, 404, 429),
-                    },
-                }
-            },
+            "/nps/categories": _catalog_path("categories", "Category", options.shape),
+            "/nps/channels": _catalog_path("channels", "Channel", options.shape),
+            "/nps/create": _create_path(),
+            "/nps/reviews": _reviews_path(options),
         },
-        "components": {
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["status", "message", "payload"],
-                    "properties": {
-                        "status": {"const": "error"},
-                        "message": {"type": "string"},
-                        "payload": {
-                            "type": "object",
-                            "required": ["message"],
-                            "properties": {"message": {"type": "string"}},
-                        },
-                    },
-                },
-                "Success": {
-                    "type": "object",
-                    "required": ["status"],
-                    "properties": {"status": {"const": "success"}},
-                },
-                "Channel": {
-                    "type": "object",
-                    "required": list(channel_props),
-                    "properties": channel_props,
-                },
-                "Category": {
-                    "type": "object",
-                    "required": list(category_props),
-                    "properties": category_props,
-                },
-                "Review": _review_schema(options.legacy),
-                "CreateReview": _create_schema(form=False),
-                "CreateReviewForm": _create_schema(form=True),
-            }
-        },
+        "components": {"schemas": _schemas(options.legacy)},
     }

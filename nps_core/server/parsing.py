@@ -14,29 +14,9 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-__all__ = [
-    "CREATE_FIELDS",
-    "RequestError",
-    "create_fields",
-    "single_params",
-]
+from nps_core.contract.wire import CREATE_FIELDS
 
-CREATE_FIELDS: tuple[str, ...] = (
-    "shop_id",
-    "shop_secret",
-    "did",
-    "seance",
-    "sid",
-    "email",
-    "phone",
-    "loyalty_id",
-    "order_id",
-    "external_id",
-    "channel",
-    "category",
-    "rate",
-    "comment",
-)
+__all__ = ["RequestError", "create_fields", "single_params"]
 
 # In form and query encodings everything is text: "7" is how a rate of 7 arrives.
 _DECIMAL = re.compile(r"[0-9]{1,6}")
