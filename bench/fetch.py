@@ -39,7 +39,9 @@ import pyarrow as pa  # noqa: E402
 
 from nps_core.data.cache import ReviewCache  # noqa: E402
 from nps_core.data.client import NpsClient  # noqa: E402
-from nps_core.data.fetch import _table_to_frame, fetch_reviews, rows_to_table  # noqa: E402
+from nps_core.data.fetch import fetch_reviews  # noqa: E402
+from nps_core.data.frame import table_to_frame  # noqa: E402
+from nps_core.data.wire_table import rows_to_table  # noqa: E402
 from nps_core.server.demo import create_demo  # noqa: E402
 
 WORKERS = 8
@@ -170,7 +172,7 @@ def million_row_frame(frame: pd.DataFrame, target: int = 1_000_000) -> pd.DataFr
         rows = [{**r, "id": r["id"] + offset} for r in records]
         tables.append(rows_to_table(rows))
     table = pa.concat_tables(tables).slice(0, target)
-    return _table_to_frame(table, "UTC", legacy=False)
+    return table_to_frame(table, "UTC", legacy=False)
 
 
 def main() -> None:
