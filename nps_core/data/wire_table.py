@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -78,11 +79,11 @@ def _current_shape(rows: Sequence[Mapping[str, Any]]) -> pa.Table | None:
     # OverflowError: a client id of 2**63 or more, which the per-field read keeps as text.
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return None
-    # A missing value may be a row of the answer that uses an older name (mixed answers).
-    if any(table.column(name).null_count for name in REVIEW_ALIASES) and not all(
-        name in row for row in rows for name in REVIEW_ALIASES
-    ):
-        return None
+    # A missing value may be a row that uses the older name (an answer mixing variants).
+    for name in REVIEW_ALIASES:
+        nulls = table.column(name).is_null().to_numpy(zero_copy_only=False)
+        if any(name not in rows[i] for i in np.flatnonzero(nulls).tolist()):
+            return None
     index = table.schema.get_field_index("client_id")
     return table.set_column(index, "client_id", pc.cast(table.column(index), pa.string()))
 
