@@ -35,7 +35,8 @@ import pandas as pd
 import pyarrow as pa
 
 from nps_core import NpsClient, ReviewCache, ReviewSet, fetch_reviews
-from nps_core.data.fetch import _table_to_frame, rows_to_table
+from nps_core.data.frame import table_to_frame
+from nps_core.data.wire_table import rows_to_table
 from nps_core.server import create_demo
 from tests.support.paths import ROOT
 from tests.support.servers import serve
@@ -143,7 +144,7 @@ def million_row_frame(frame: pd.DataFrame, target: int = 1_000_000) -> pd.DataFr
         rows = [{**r, "id": r["id"] + offset} for r in records]
         tables.append(rows_to_table(rows))
     table = pa.concat_tables(tables).slice(0, target)
-    return _table_to_frame(table, "UTC", legacy=False)
+    return table_to_frame(table, "UTC", legacy=False)
 
 
 @dataclass

@@ -51,9 +51,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads on fi
     from nps_core.data.cache import ReviewCache as ReviewCache
     from nps_core.data.client import NpsClient as NpsClient
     from nps_core.data.fetch import ReviewSet as ReviewSet
-    from nps_core.data.fetch import Truncation as Truncation
-    from nps_core.data.fetch import empty_frame as empty_frame
     from nps_core.data.fetch import fetch_reviews as fetch_reviews
+    from nps_core.data.frame import empty_frame as empty_frame
+    from nps_core.data.planner import Truncation as Truncation
     from nps_core.data.settings import Settings as Settings
     from nps_core.data.settings import load_settings as load_settings
     from nps_core.present.filters import FilterState as FilterState
@@ -68,7 +68,9 @@ _EXPORTS: dict[str, str] = {
     "contract.models": "GROUPS Category Channel Review group_of",
     "data.cache": "ReviewCache",
     "data.client": "NpsClient",
-    "data.fetch": "ReviewSet Truncation empty_frame fetch_reviews",
+    "data.fetch": "ReviewSet fetch_reviews",
+    "data.frame": "empty_frame",
+    "data.planner": "Truncation",
     "data.settings": "Settings load_settings",
     "analysis.metrics": "Comparison Decomposition NpsSummary breakdown compare compare_segments decompose distribution groups_of holm_adjust summarize trend",
     "analysis.text": "DistinctiveTerms Query distinctive_terms normalize normalize_series parse_query search_mask terms_mask tokenize",

@@ -19,7 +19,8 @@ from nps_core.contract.errors import (
     ShopNotFound,
 )
 from nps_core.data import client as client_module
-from nps_core.data.client import NpsClient, normalize_review
+from nps_core.data.client import NpsClient
+from nps_core.data.wire_table import normalize_review
 
 SECRET = "s3cr3t-0123456789abcdef"
 BIG_ID = 1515915625535836508  # > 2**53: a float would round it

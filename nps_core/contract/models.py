@@ -1,10 +1,20 @@
-"""Value objects returned by the client, and the vendor's groups of rates."""
+"""Value objects returned by the client, and the vendor's groups of rates.
+
+The dataclasses spell their fields out for type checkers; a check at import keeps them
+the wire's (``contract.wire``), so a field added there and not here fails at once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from nps_core.contract.wire import CATEGORY_TEXTS, REVIEW_FIELDS
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = ["GROUPS", "RATE_GROUP", "Category", "Channel", "Group", "Review", "group_of"]
 
@@ -69,3 +79,13 @@ class Review:
     phone: str | None = None
     # None on legacy deployments that send no date at all.
     created_at: datetime | None = None
+
+
+def _same_fields(cls: type[DataclassInstance], names: Collection[str]) -> None:
+    declared = {f.name for f in fields(cls)}
+    if declared != set(names):
+        raise TypeError(f"{cls.__name__} declares {sorted(declared)}, the wire {sorted(names)}")
+
+
+_same_fields(Review, REVIEW_FIELDS)
+_same_fields(Category, ("code", "name", "id", *CATEGORY_TEXTS))

@@ -10,6 +10,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from nps_core.contract.wire import CREATE_IDENTITY_FIELDS, CREATE_TEXT_FIELDS
+
 __all__ = [
     "EMAIL_PATTERN",
     "MAX_COMMENT_LENGTH",
@@ -35,18 +37,12 @@ RATE_MAX = 10
 MAX_COMMENT_LENGTH = 2000
 MAX_FIELD_LENGTH = 255
 
-# Every optional or required text field of a review besides `comment`.
-STRING_FIELDS: tuple[str, ...] = (
-    "channel",
-    "category",
-    "did",
-    "email",
-    "phone",
-    "seance",
-    "sid",
-    "loyalty_id",
-    "order_id",
-    "external_id",
+# A review's codes: required, and checked against the shop's active ones when known.
+_CODES: tuple[str, ...] = ("channel", "category")
+# Every optional or required text field of a review besides `comment`, in the order
+# their errors are reported: the codes, who wrote it, then the rest as the contract has them.
+STRING_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys((*_CODES, *CREATE_IDENTITY_FIELDS, *CREATE_TEXT_FIELDS))
 )
 
 # Explicit ASCII whitespace rather than \s, whose meaning differs between Python
@@ -162,7 +158,7 @@ def validate_review(
         value = fields.get(name)
         return value is not None and value != ""
 
-    for name in ("channel", "category"):
+    for name in _CODES:
         if not given(name):
             errors.append(FieldError(name, "is required"))
     problem = check_rate(fields.get("rate"))
@@ -179,7 +175,7 @@ def validate_review(
         errors.append(FieldError("comment", problem))
 
     bad = {e.field for e in errors}
-    for name, allowed in (("channel", channels), ("category", categories)):
+    for name, allowed in zip(_CODES, (channels, categories), strict=True):
         if allowed is not None and name not in bad and fields.get(name) not in allowed:
             errors.append(FieldError(name, f"is not an active {name} of this shop"))
 
@@ -192,6 +188,6 @@ def validate_review(
         if problem:
             errors.append(FieldError("phone", problem))
 
-    if not given("did") and not given("email") and not given("phone"):
+    if not any(given(name) for name in CREATE_IDENTITY_FIELDS):
         errors.append(FieldError("email", "email or phone is required when did is not given"))
     return errors

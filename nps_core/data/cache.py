@@ -24,9 +24,10 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,25 +36,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
-__all__ = ["EPOCH_ORDINAL", "STORE_SCHEMA", "ReviewCache", "StoredDays", "keep_rows"]
+from nps_core.contract.wire import REVIEW_FIELDS
 
-# `day` is the day a review is filed under: its UTC day, or, on legacy servers that
-# send no timestamps, the server's own day the review was fetched for.
+__all__ = ["STORE_SCHEMA", "ReviewCache", "StoredDays", "keep_rows", "on_days"]
+
+# The wire's fields with the types they are stored as (the rest are text; client ids
+# too, because they may exceed every integer type a reader might pick), and after
+# `created_at` the day a review is filed under: its UTC day, or, on legacy servers
+# that send no timestamps, the server's own day the review was fetched for.
+_STORED_TYPES: dict[str, pa.DataType] = {
+    "id": pa.int64(),
+    "created_at": pa.timestamp("ms", tz="UTC"),
+    "rate": pa.int8(),
+}
 STORE_SCHEMA = pa.schema(
-    [
-        ("id", pa.int64()),
-        ("created_at", pa.timestamp("ms", tz="UTC")),
-        ("day", pa.date32()),
-        ("channel", pa.string()),
-        ("category", pa.string()),
-        ("rate", pa.int8()),
-        ("comment", pa.string()),
-        # Text, because ids may exceed every integer type a reader might pick.
-        ("client_id", pa.string()),
-        ("email", pa.string()),
-        ("phone", pa.string()),
-    ]
-)
+    [(name, _STORED_TYPES.get(name, pa.string())) for name in REVIEW_FIELDS]
+).insert(REVIEW_FIELDS.index("created_at") + 1, pa.field("day", pa.date32()))
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,12 @@ class StoredDays:
     truncations: tuple[dict[str, Any], ...] = ()
 
 
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _day_numbers(table: pa.Table) -> np.ndarray:
+    """The ``day`` column as days since 1970-01-01."""
+    return table.column("day").cast(pa.int32()).to_numpy()
 
 
 def _write_ipc(table: pa.Table, path: Path) -> None:
@@ -91,6 +94,12 @@ def keep_rows(table: pa.Table, mask: np.ndarray) -> pa.Table:
         return table.filter(pa.array(mask))
     pieces = [table.slice(a, b - a) for a, b in zip(starts, ends, strict=True)]
     return pa.concat_tables(pieces) if pieces else table.schema.empty_table()
+
+
+def on_days(table: pa.Table, days: Iterable[date]) -> pa.Table:
+    """The rows filed under one of ``days``, in their order."""
+    wanted = np.array([day.toordinal() - _EPOCH_ORDINAL for day in days], dtype=np.int32)
+    return keep_rows(table, np.isin(_day_numbers(table), wanted))
 
 
 def _month(day: date) -> str:
@@ -138,7 +147,7 @@ class ReviewCache:
         except (OSError, ValueError):
             return {"days": {}, "traits": {}}
 
-    def _write_atomic(self, path: Path, write: Any) -> None:
+    def _write_atomic(self, path: Path, write: Callable[[Path], object]) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         write(tmp)
         os.replace(tmp, path)
@@ -185,8 +194,8 @@ class ReviewCache:
             truncations.extend(info.get("truncated", ()))
             stamps.append(info["fetched_at"])
         table = pa.concat_tables(tables) if tables else STORE_SCHEMA.empty_table()
-        day_numbers = table.column("day").cast(pa.int32()).to_numpy()
-        lo, hi = first.toordinal() - EPOCH_ORDINAL, last.toordinal() - EPOCH_ORDINAL
+        day_numbers = _day_numbers(table)
+        lo, hi = first.toordinal() - _EPOCH_ORDINAL, last.toordinal() - _EPOCH_ORDINAL
         table = keep_rows(table, (day_numbers >= lo) & (day_numbers <= hi))
         fetched_at = datetime.fromisoformat(min(stamps)) if stamps else None
         return StoredDays(
@@ -223,55 +232,55 @@ class ReviewCache:
         provisional; ``truncations`` (dicts with a ``day`` key) are kept with their day.
         A provisional copy never overwrites a complete one.
         """
-        days = set(days)
-        complete = set(complete) & days
-        settled = set(settled) & days
-        cut_by_day: dict[str, list[dict[str, Any]]] = {}
+        given = set(days)
+        whole, cut = set(complete) & given, set(settled) & given
+        cuts_by_day: dict[str, list[dict[str, Any]]] = {}
         for record in truncations:
-            cut_by_day.setdefault(str(record["day"]), []).append(record)
+            cuts_by_day.setdefault(str(record["day"]), []).append(record)
         stamp = (fetched_at or datetime.now(UTC)).isoformat()
         with self._locked(source) as folder:
             manifest = self._read_manifest(folder)
             known = manifest["days"]
             # Keep complete days complete: a later provisional copy is no better.
-            days = {
-                d
-                for d in days
-                if d in complete or d in settled or not known.get(str(d), {}).get("complete")
+            replaced = {
+                day
+                for day in given
+                if day in whole or day in cut or not known.get(str(day), {}).get("complete")
             }
-            if not days:
+            if not replaced:
                 return
-            by_month: dict[str, list[date]] = {}
-            for day in days:
-                by_month.setdefault(_month(day), []).append(day)
-            table = table.select(STORE_SCHEMA.names).cast(STORE_SCHEMA)
-            for month, month_days in by_month.items():
-                keep = pa.array(sorted(month_days), pa.date32())
-                new_rows = table.filter(pc.is_in(table.column("day"), value_set=keep))
-                old = self._month_table(source, folder, month)
-                if old is not None:
-                    old = old.filter(pc.invert(pc.is_in(old.column("day"), value_set=keep)))
-                    new_rows = pa.concat_tables([old, new_rows])
-                # Frame order (time, then id) lets a warm read skip re-sorting.
-                new_rows = new_rows.sort_by(
-                    [("day", "ascending"), ("created_at", "ascending"), ("id", "ascending")]
-                ).combine_chunks()
-                self._write_atomic(
-                    folder / f"{month}.arrow",
-                    lambda tmp, rows=new_rows: _write_ipc(rows, tmp),
-                )
-                self._memory.pop((source, month), None)
-            for day in days:
-                info: dict[str, Any] = {"complete": day in complete, "fetched_at": stamp}
-                if day in settled:
+            self._write_months(source, folder, table, replaced)
+            for day in replaced:
+                info: dict[str, Any] = {"complete": day in whole, "fetched_at": stamp}
+                if day in cut:
                     info["settled"] = True
-                if str(day) in cut_by_day:
-                    info["truncated"] = cut_by_day[str(day)]
+                if str(day) in cuts_by_day:
+                    info["truncated"] = cuts_by_day[str(day)]
                 known[str(day)] = info
             if traits:
                 manifest.setdefault("traits", {}).update(traits)
             manifest["source"] = source
             self._write_manifest(folder, manifest)
+
+    def _write_months(self, source: str, folder: Path, table: pa.Table, days: set[date]) -> None:
+        """Replace the rows of ``days`` in their month files with those of ``table``."""
+        by_month: dict[str, list[date]] = {}
+        for day in days:
+            by_month.setdefault(_month(day), []).append(day)
+        table = table.select(STORE_SCHEMA.names).cast(STORE_SCHEMA)
+        for month, month_days in by_month.items():
+            keep = pa.array(sorted(month_days), pa.date32())
+            rows = table.filter(pc.is_in(table.column("day"), value_set=keep))
+            old = self._month_table(source, folder, month)
+            if old is not None:
+                old = old.filter(pc.invert(pc.is_in(old.column("day"), value_set=keep)))
+                rows = pa.concat_tables([old, rows])
+            # Frame order (time, then id) lets a warm read skip re-sorting.
+            rows = rows.sort_by(
+                [("day", "ascending"), ("created_at", "ascending"), ("id", "ascending")]
+            ).combine_chunks()
+            self._write_atomic(folder / f"{month}.arrow", partial(_write_ipc, rows))
+            self._memory.pop((source, month), None)
 
     def invalidate(
         self, source: str | None = None, first: date | None = None, last: date | None = None

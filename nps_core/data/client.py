@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -32,8 +32,10 @@ from nps_core.contract.errors import (
     ShopNotFound,
 )
 from nps_core.contract.models import Category, Channel, Review
+from nps_core.contract.wire import CATEGORY_TEXTS, CREATE_FIELDS
+from nps_core.data.wire_table import review_records
 
-__all__ = ["NpsClient", "normalize_review", "redact", "secret_forms"]
+__all__ = ["NpsClient", "redact", "secret_forms"]
 
 logger = logging.getLogger("nps_core.data.client")
 
@@ -41,6 +43,8 @@ RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # Network-level failures worth another try; anything else is a bug, not an outage.
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 REDACTED = "***"
+# Create fields sent even when empty (the server then names what is missing).
+_ALWAYS_SENT = frozenset({"shop_id", "channel", "category", "rate"})
 
 
 class _SecretFilter(logging.Filter):
@@ -154,42 +158,6 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _exact_id(value: Any) -> int | str | None:
-    """Client ids can exceed 2**53: keep ints exact, never go through float."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    return int(text) if text.lstrip("-").isdigit() else text
-
-
-def normalize_review(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """One review object, whatever its variant, as a flat record with fixed keys."""
-    rate = raw.get("rate", raw.get("score"))
-    client_id = raw.get("client_id", raw.get("client"))
-    comment = raw.get("comment")
-    return {
-        "id": int(raw["id"]),
-        "created_at": raw.get("created_at") or None,
-        "channel": raw.get("channel"),
-        "category": raw.get("category"),
-        "rate": int(rate) if rate is not None else None,
-        "comment": comment if comment not in (None, "") else None,
-        "client_id": _exact_id(client_id),
-        "email": raw.get("email") or None,
-        "phone": raw.get("phone") or None,
-    }
-
-
-def _parse_created_at(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 class NpsClient:
     """Client over one ``httpx.Client``; use as a context manager or call ``close()``.
 
@@ -266,12 +234,7 @@ class NpsClient:
                 code=str(item["code"]),
                 name=item.get("name"),
                 id=item.get("id"),
-                promoter_question=item.get("promoter_question"),
-                promoter_success=item.get("promoter_success"),
-                passive_question=item.get("passive_question"),
-                passive_success=item.get("passive_success"),
-                detractor_question=item.get("detractor_question"),
-                detractor_success=item.get("detractor_success"),
+                **{text: item.get(text) for text in CATEGORY_TEXTS},
             )
             for item in _unwrap(body, "categories")
         ]
@@ -292,8 +255,8 @@ class NpsClient:
     ) -> list[dict[str, Any]]:
         """One ``/nps/reviews`` call, the review objects as the API sent them.
 
-        The fetch layer reads these column by column (see ``normalize_review`` for the
-        variants); building a dataclass per review costs more than the frame it ends in.
+        The fetch layer reads these column by column (``nps_core.data.wire_table``);
+        building a dataclass per review costs more than the frame it ends in.
         """
         params: dict[str, str] = {"shop_id": self.shop_id}
         if self._secret:
@@ -314,21 +277,13 @@ class NpsClient:
         channel: str | None = None,
         category: str | None = None,
     ) -> list[Review]:
-        """One ``/nps/reviews`` call: at most the API's cap (1000), no splitting."""
-        return [
-            Review(
-                id=r["id"],
-                channel=r["channel"],
-                category=r["category"],
-                rate=r["rate"],
-                comment=r["comment"],
-                client_id=r["client_id"],
-                email=r["email"],
-                phone=r["phone"],
-                created_at=_parse_created_at(r["created_at"]),
-            )
-            for r in map(normalize_review, self.raw_reviews(date_from, date_to, channel, category))
-        ]
+        """One ``/nps/reviews`` call: at most the API's cap (1000), no splitting.
+
+        Read by the fetch layer's rules (``wire_table.review_records``): ``created_at``
+        in UTC, empty texts as None, numeric client ids as exact ints.
+        """
+        rows = self.raw_reviews(date_from, date_to, channel, category)
+        return [Review(**record) for record in review_records(rows)]
 
     def create_review(
         self,
@@ -346,21 +301,14 @@ class NpsClient:
         external_id: str | None = None,
     ) -> None:
         """Save a review. Authenticates with the shop secret, else with ``did``."""
-        body: dict[str, Any] = {"shop_id": self.shop_id}
-        if self._secret:
-            body["shop_secret"] = self._secret
-        optional = {
-            "did": did,
-            "seance": seance,
-            "email": email,
-            "phone": phone,
-            "loyalty_id": loyalty_id,
-            "order_id": order_id,
-            "external_id": external_id,
-            "comment": comment,
+        # The parameters by name: the body takes them in the contract's order, the
+        # optional ones only when given.
+        given = {**locals(), "shop_id": self.shop_id, "shop_secret": self._secret}
+        body = {
+            name: given[name]
+            for name in CREATE_FIELDS
+            if name in _ALWAYS_SENT or given.get(name) not in (None, "")
         }
-        body.update({k: v for k, v in optional.items() if v not in (None, "")})
-        body.update({"channel": channel, "category": category, "rate": rate})
         # The replace-on-duplicate rule makes a retried create harmless: the same
         # person's second review of the day replaces the first.
         self._request("POST", "/nps/create", json_body=body)
