@@ -34,9 +34,14 @@ import httpx
 import pandas as pd
 import pyarrow as pa
 
-from nps_core import NpsClient, ReviewCache, ReviewSet, fetch_reviews
-from nps_core.data.frame import table_to_frame
-from nps_core.data.wire_table import rows_to_table
+from nps_core import (
+    NpsClient,
+    ReviewCache,
+    ReviewSet,
+    fetch_reviews,
+    rows_to_table,
+    table_to_frame,
+)
 from nps_core.server import create_demo
 from tests.support.paths import ROOT
 from tests.support.servers import serve

@@ -53,9 +53,11 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads on fi
     from nps_core.data.fetch import ReviewSet as ReviewSet
     from nps_core.data.fetch import fetch_reviews as fetch_reviews
     from nps_core.data.frame import empty_frame as empty_frame
+    from nps_core.data.frame import table_to_frame as table_to_frame
     from nps_core.data.planner import Truncation as Truncation
     from nps_core.data.settings import Settings as Settings
     from nps_core.data.settings import load_settings as load_settings
+    from nps_core.data.wire_table import rows_to_table as rows_to_table
     from nps_core.present.filters import FilterState as FilterState
     from nps_core.present.filters import Period as Period
     from nps_core.present.filters import comparison_period as comparison_period
@@ -69,7 +71,8 @@ _EXPORTS: dict[str, str] = {
     "data.cache": "ReviewCache",
     "data.client": "NpsClient",
     "data.fetch": "ReviewSet fetch_reviews",
-    "data.frame": "empty_frame",
+    "data.frame": "empty_frame table_to_frame",
+    "data.wire_table": "rows_to_table",
     "data.planner": "Truncation",
     "data.settings": "Settings load_settings",
     "analysis.metrics": "Comparison Decomposition NpsSummary breakdown compare compare_segments decompose distribution groups_of holm_adjust summarize trend",
