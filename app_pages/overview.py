@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nps_core.present.charts import composition_figure, distribution_figure, trend_figure
+from nps_core.present.charts.overview import composition_figure, distribution_figure, trend_figure
 from nps_core.present.filters import COMPARE_MODES
-from nps_core.present.views import kpis, overview
+from nps_core.present.overview import kpis, overview
 from nps_core.ui.display import has_reviews, kpi_row, page_header, plot
 from nps_core.ui.filters import granularity_control, rolling_control, shared_filters
 

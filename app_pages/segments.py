@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nps_core.analysis.metrics import SMALL_N, decompose
-from nps_core.present.charts import drivers_figure, heatmap_figure, segment_trend_figure
-from nps_core.present.views import (
+from nps_core.analysis.nps import SMALL_N
+from nps_core.analysis.segments import decompose
+from nps_core.present.charts.segments import drivers_figure, heatmap_figure, segment_trend_figure
+from nps_core.present.segments import (
     drivers_sentence,
     drivers_table,
     heatmap,

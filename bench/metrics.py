@@ -1,4 +1,4 @@
-"""Benchmark of nps_core.analysis.metrics on 1,000,000 synthetic reviews.
+"""Benchmark of nps_core.analysis (NPS figures) on 1,000,000 synthetic reviews.
 
 Times what one dashboard render asks of the metrics module — summarize, weekly trend
 by channel, breakdown by channel × category, distribution and compare with the

@@ -1,4 +1,4 @@
-"""Time nps_core.analysis.text on synthetic comments (English + Russian mix).
+"""Time the comment text analysis (tokens, search, terms) on synthetic English + Russian comments.
 
 Run from the repository root: `.venv/bin/python -m bench.text`. Prints milliseconds for
 tokenising and distinctive terms over 100,000 comments, and for normalising and

@@ -16,27 +16,27 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads on first use
-    from nps_core.analysis.metrics import Comparison as Comparison
-    from nps_core.analysis.metrics import Decomposition as Decomposition
-    from nps_core.analysis.metrics import NpsSummary as NpsSummary
-    from nps_core.analysis.metrics import breakdown as breakdown
-    from nps_core.analysis.metrics import compare as compare
-    from nps_core.analysis.metrics import compare_segments as compare_segments
-    from nps_core.analysis.metrics import decompose as decompose
-    from nps_core.analysis.metrics import distribution as distribution
-    from nps_core.analysis.metrics import groups_of as groups_of
-    from nps_core.analysis.metrics import holm_adjust as holm_adjust
-    from nps_core.analysis.metrics import summarize as summarize
-    from nps_core.analysis.metrics import trend as trend
-    from nps_core.analysis.text import DistinctiveTerms as DistinctiveTerms
-    from nps_core.analysis.text import Query as Query
-    from nps_core.analysis.text import distinctive_terms as distinctive_terms
-    from nps_core.analysis.text import normalize as normalize
-    from nps_core.analysis.text import normalize_series as normalize_series
-    from nps_core.analysis.text import parse_query as parse_query
-    from nps_core.analysis.text import search_mask as search_mask
-    from nps_core.analysis.text import terms_mask as terms_mask
-    from nps_core.analysis.text import tokenize as tokenize
+    from nps_core.analysis.groups import groups_of as groups_of
+    from nps_core.analysis.nps import Comparison as Comparison
+    from nps_core.analysis.nps import NpsSummary as NpsSummary
+    from nps_core.analysis.nps import compare as compare
+    from nps_core.analysis.nps import holm_adjust as holm_adjust
+    from nps_core.analysis.nps import summarize as summarize
+    from nps_core.analysis.search import Query as Query
+    from nps_core.analysis.search import parse_query as parse_query
+    from nps_core.analysis.search import search_mask as search_mask
+    from nps_core.analysis.search import terms_mask as terms_mask
+    from nps_core.analysis.segments import Decomposition as Decomposition
+    from nps_core.analysis.segments import breakdown as breakdown
+    from nps_core.analysis.segments import compare_segments as compare_segments
+    from nps_core.analysis.segments import decompose as decompose
+    from nps_core.analysis.segments import distribution as distribution
+    from nps_core.analysis.terms import DistinctiveTerms as DistinctiveTerms
+    from nps_core.analysis.terms import distinctive_terms as distinctive_terms
+    from nps_core.analysis.tokens import normalize as normalize
+    from nps_core.analysis.tokens import normalize_series as normalize_series
+    from nps_core.analysis.tokens import tokenize as tokenize
+    from nps_core.analysis.trend import trend as trend
     from nps_core.contract.errors import ApiUnavailable as ApiUnavailable
     from nps_core.contract.errors import AuthError as AuthError
     from nps_core.contract.errors import BadRequest as BadRequest
@@ -75,8 +75,13 @@ _EXPORTS: dict[str, str] = {
     "data.wire_table": "rows_to_table",
     "data.planner": "Truncation",
     "data.settings": "Settings load_settings",
-    "analysis.metrics": "Comparison Decomposition NpsSummary breakdown compare compare_segments decompose distribution groups_of holm_adjust summarize trend",
-    "analysis.text": "DistinctiveTerms Query distinctive_terms normalize normalize_series parse_query search_mask terms_mask tokenize",
+    "analysis.groups": "groups_of",
+    "analysis.nps": "Comparison NpsSummary compare holm_adjust summarize",
+    "analysis.segments": "Decomposition breakdown compare_segments decompose distribution",
+    "analysis.trend": "trend",
+    "analysis.tokens": "normalize normalize_series tokenize",
+    "analysis.search": "Query parse_query search_mask terms_mask",
+    "analysis.terms": "DistinctiveTerms distinctive_terms",
     "present.filters": "FilterState Period comparison_period parse_filters resolve_period",
 }
 _HOMES: dict[str, str] = {name: home for home, names in _EXPORTS.items() for name in names.split()}

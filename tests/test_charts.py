@@ -9,16 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from nps_core.analysis.metrics import decompose, distribution, trend
-from nps_core.present.charts import (
-    composition_figure,
-    distribution_figure,
-    drivers_figure,
-    heatmap_figure,
-    segment_trend_figure,
-    trend_figure,
-)
+from nps_core.analysis.segments import decompose, distribution
+from nps_core.analysis.trend import trend
+from nps_core.present.charts.overview import composition_figure, distribution_figure, trend_figure
+from nps_core.present.charts.segments import drivers_figure, heatmap_figure, segment_trend_figure
 from nps_core.present.filters import Period
+from nps_core.present.segments import drivers_table, heatmap, segment_trend
 from nps_core.present.theme import (
     FADED_OPACITY,
     GROUP_COLORS,
@@ -26,7 +22,6 @@ from nps_core.present.theme import (
     SEGMENT_COLORS,
     TARGET_COLOR,
 )
-from nps_core.present.views import drivers_table, heatmap, segment_trend
 
 PERIOD = Period(date(2026, 3, 1), date(2026, 3, 14))
 LABELS = {"channel": {"email": "Email survey"}, "category": {}}

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.analysis.text import normalize_series, search_mask, terms_mask
+from nps_core.analysis.search import search_mask, terms_mask
+from nps_core.analysis.tokens import normalize_series
 from nps_core.contract.models import GROUPS, group_of
 from nps_core.present.comments import (
     EXPORT_COLUMNS,
@@ -180,7 +181,7 @@ def test_search_is_case_accent_and_cyrillic_insensitive(frame: pd.DataFrame) -> 
     ]:
         mask = filter_mask(frame, normalized, CommentFilters(query=query))
         assert ids(frame, mask) == expected, query
-        # The page's count is exactly nps_core.analysis.text's on the same frame.
+        # The page's count is exactly nps_core.analysis.search's on the same frame.
         assert mask.sum() == search_mask(frame["comment"], query).sum()
 
 

@@ -1,4 +1,4 @@
-"""Worked examples for nps_core.analysis.metrics, with the arithmetic done by hand in comments.
+"""Worked examples for nps_core.analysis, with the arithmetic done by hand in comments.
 
 z for 95 % is 1.959964 throughout. Adjusted Wald (Rocks 2016): add 0.75 promoters,
 1.5 passives, 0.75 detractors; n_adj = n + 3; Var = pP + pD − (pP − pD)²;
@@ -14,20 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.analysis.metrics import (
-    GROUP_DTYPE,
-    Comparison,
-    NpsSummary,
-    breakdown,
-    compare,
-    compare_segments,
-    decompose,
-    distribution,
-    groups_of,
-    holm_adjust,
-    summarize,
-    trend,
-)
+from nps_core.analysis.groups import GROUP_DTYPE, groups_of
+from nps_core.analysis.nps import Comparison, NpsSummary, compare, holm_adjust, summarize
+from nps_core.analysis.segments import breakdown, compare_segments, decompose, distribution
+from nps_core.analysis.trend import trend
 
 approx = pytest.approx
 

@@ -1,4 +1,4 @@
-"""Property tests: nps_core.analysis.metrics against brute-force twins that loop over rows."""
+"""Property tests: nps_core.analysis against brute-force twins that loop over rows."""
 
 from __future__ import annotations
 
@@ -10,15 +10,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_core.analysis.metrics import (
-    GROUP_DTYPE,
-    breakdown,
-    compare_segments,
-    decompose,
-    groups_of,
-    summarize,
-    trend,
-)
+from nps_core.analysis.groups import GROUP_DTYPE, groups_of
+from nps_core.analysis.nps import summarize
+from nps_core.analysis.segments import breakdown, compare_segments, decompose
+from nps_core.analysis.trend import trend
 
 SETTINGS = settings(max_examples=100, deadline=None)
 Z95 = 1.959963984540054

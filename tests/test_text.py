@@ -8,19 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_core.analysis.text import (
+from nps_core.analysis.search import Query, parse_query, search_mask, terms_mask
+from nps_core.analysis.terms import DistinctiveTerms, distinctive_terms, log_odds_z
+from nps_core.analysis.tokens import (
     NEGATIONS,
     STOP_WORDS,
-    DistinctiveTerms,
-    Query,
-    distinctive_terms,
     extract_terms,
-    log_odds_z,
     normalize,
     normalize_series,
-    parse_query,
-    search_mask,
-    terms_mask,
     tokenize,
 )
 

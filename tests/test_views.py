@@ -1,4 +1,4 @@
-"""Page shapes: every figure equals nps_core.analysis.metrics on the same frame, names where known."""
+"""Page shapes: every figure equals nps_core.analysis on the same frame, names where known."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.analysis.metrics import (
-    GROUP_DTYPE,
-    breakdown,
-    compare,
-    compare_segments,
-    decompose,
-    distribution,
-    groups_of,
-    summarize,
-    trend,
-)
-from nps_core.present.filters import FilterState, Period
+from nps_core.analysis.groups import GROUP_DTYPE, groups_of
+from nps_core.analysis.nps import compare, summarize
+from nps_core.analysis.segments import breakdown, compare_segments, decompose, distribution
+from nps_core.analysis.trend import trend
+from nps_core.present.filters import FilterState, Period, narrowed
 from nps_core.present.formatting import (
     NO_DATA,
     format_count,
@@ -29,15 +22,12 @@ from nps_core.present.formatting import (
     format_share,
     significance_text,
 )
-from nps_core.present.views import (
+from nps_core.present.labels import scope_caption, segment_label
+from nps_core.present.overview import kpis, overview
+from nps_core.present.segments import (
     drivers_sentence,
     drivers_table,
     heatmap,
-    kpis,
-    narrowed,
-    overview,
-    scope_caption,
-    segment_label,
     segment_table,
     segment_trend,
 )

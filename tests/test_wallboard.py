@@ -13,31 +13,31 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.analysis.metrics import GROUP_DTYPE, compare, summarize, trend
+from nps_core.analysis.groups import GROUP_DTYPE
+from nps_core.analysis.nps import compare, summarize
+from nps_core.analysis.trend import trend
 from nps_core.contract.errors import ApiUnavailable
 from nps_core.data.fetch import ReviewSet
 from nps_core.present.filters import FilterState, Period
 from nps_core.present.formatting import format_count, format_delta, format_margin, format_nps
-from nps_core.present.wallboard import (
+from nps_core.present.wallboard.board import (
+    compose_board,
+    current_view,
+    latest_comments,
+    loaded_span,
+    week_start,
+)
+from nps_core.present.wallboard.html import board_html, sparkline_svg, waiting_html, wallboard_css
+from nps_core.present.wallboard.link import (
     DEFAULT_REFRESH,
     MAX_REFRESH,
     MIN_REFRESH,
     PANELS,
     PARAMS,
-    LastGood,
-    Shown,
     WallboardConfig,
-    board_status,
-    choose_shown,
-    clock,
-    compose_board,
-    current_view,
-    latest_comments,
-    loaded_span,
     parse_wallboard,
-    week_start,
 )
-from nps_core.present.wallboard_html import board_html, sparkline_svg, waiting_html, wallboard_css
+from nps_core.present.wallboard.status import LastGood, Shown, board_status, choose_shown, clock
 
 TODAY = date(2026, 3, 12)  # a Thursday
 NOON = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
@@ -93,7 +93,7 @@ def days_between(data: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 
 
 def test_the_wallboard_core_does_not_import_streamlit():
-    code = "import sys, nps_core.present.wallboard_html; print('streamlit' in sys.modules)"
+    code = "import sys, nps_core.present.wallboard.html; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,0 +1,8 @@
+"""Figures from the review frame: NPS with its statistics, and comment text analysis.
+
+NPS: ``groups`` (each review's group, as integer codes) → ``grid`` (counting over
+segment × period codes) → ``nps`` (the score, its interval, the z-test) → ``segments``
+(breakdowns, per-segment tests, drivers) and ``trend`` (per period, rolling).
+Text: ``tokens`` (normalising, stop words, tokens and terms) → ``search`` (the search
+box, a theme's comments) and ``terms`` (distinctive terms).
+"""

@@ -2,7 +2,7 @@
 
 Pure (no Streamlit), so it is tested directly; ``nps_core.ui.comments`` draws the
 widgets and ``app_pages/comments.py`` lays them out. Filtering is vectorised over the review
-frame and its normalised comment column (``nps_core.analysis.text.normalize_series``, computed
+frame and its normalised comment column (``nps_core.analysis.tokens.normalize_series``, computed
 once per fetched period), so it stays fast on 100,000+ reviews.
 """
 
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from nps_core.analysis.text import NEGATIONS, normalize, search_mask, terms_mask, tokenize
+from nps_core.analysis.search import search_mask, terms_mask
+from nps_core.analysis.tokens import NEGATIONS, normalize, tokenize
 from nps_core.contract.models import GROUPS, group_of
 from nps_core.present.formatting import format_count
+from nps_core.present.labels import names_of
 from nps_core.present.theme import GROUP_COLORS
 
 __all__ = [
@@ -76,10 +79,11 @@ class CommentFilters:
     groups: tuple[str, ...] = ()  # empty: every group
     rate_range: tuple[int, int] = (RATE_LOW, RATE_HIGH)
     with_comment: bool = False
-    query: str = ""  # the search box (nps_core.analysis.text.parse_query syntax)
+    query: str = ""  # the search box (nps_core.analysis.search.parse_query syntax)
     term: str = ""  # a theme chosen among the distinctive terms
 
-    def with_(self, **changes: object) -> CommentFilters:
+    def with_(self, **changes: Any) -> CommentFilters:
+        """A copy with ``changes`` to its fields (``dataclasses.replace`` checks their names)."""
         return replace(self, **changes)
 
     def to_query(self) -> dict[str, str]:
@@ -190,11 +194,6 @@ def rate_tag(rates: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(RATE_TAGS, dtype=object)[values - RATE_LOW]
 
 
-def _labels(codes: pd.Series, names: Mapping[str, str]) -> pd.Series:
-    """Names for codes (a code without a name, e.g. a retired one, stays as it is)."""
-    return codes.map(lambda code: names.get(code, code)).astype("string")
-
-
 def _local_time(frame: pd.DataFrame, tz: str) -> pd.Series:
     """When each review was written, in ``tz`` (the day alone on legacy servers)."""
     local = frame["created_at"].dt.tz_convert(tz).dt.tz_localize(None)
@@ -222,8 +221,8 @@ def review_table(
     return pd.DataFrame(
         {
             "date": _local_time(rows, tz),
-            "channel": _labels(rows["channel"], channel_names),
-            "category": _labels(rows["category"], category_names),
+            "channel": names_of(rows["channel"], channel_names),
+            "category": names_of(rows["category"], category_names),
             "rate": rate_tag(rows["rate"]),
             "comment": rows["comment"].astype("string"),
             "client_id": rows["client_id"].astype("string"),
@@ -260,9 +259,9 @@ def export_csv(
             "created_at": created,
             "day": rows["day"].dt.strftime("%Y-%m-%d"),
             "channel": _guard_formulas(rows["channel"]),
-            "channel_name": _guard_formulas(_labels(rows["channel"], channel_names)),
+            "channel_name": _guard_formulas(names_of(rows["channel"], channel_names)),
             "category": _guard_formulas(rows["category"]),
-            "category_name": _guard_formulas(_labels(rows["category"], category_names)),
+            "category_name": _guard_formulas(names_of(rows["category"], category_names)),
             "rate": rows["rate"].astype(np.int64),
             "group": rows["group"].astype("string"),
             "comment": _guard_formulas(rows["comment"]),

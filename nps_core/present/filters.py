@@ -6,10 +6,10 @@ draws the widgets and keeps ``st.query_params`` in step with a ``FilterState``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -17,19 +17,37 @@ import pandas as pd
 __all__ = [
     "COMPARE_MODES",
     "GRANULARITIES",
+    "PARAMS",
     "PRESETS",
     "ROLLING_WINDOWS",
+    "CompareMode",
     "FilterState",
     "Period",
     "comparison_period",
     "default_granularity",
     "drop_unknown_codes",
     "filter_frame",
+    "narrowed",
     "parse_filters",
     "resolve_period",
     "to_query",
 ]
 
+# The URL parameters of the shared filters (a page's own ones are kept in ``extra``).
+PARAMS: tuple[str, ...] = (
+    "period",
+    "from",
+    "to",
+    "compare",
+    "channel",
+    "category",
+    "target",
+    "granularity",
+    "rolling",
+)
+
+CompareMode = Literal["previous", "last_year", "none"]
+_N = TypeVar("_N", int, float)  # the type a link parameter is parsed to
 PRESETS: dict[str, str] = {
     "7d": "Last 7 days",
     "30d": "Last 30 days",
@@ -40,7 +58,7 @@ PRESETS: dict[str, str] = {
     "12m": "Last 12 months",
     "custom": "Custom range",
 }
-COMPARE_MODES: dict[str, str] = {
+COMPARE_MODES: dict[CompareMode, str] = {
     "previous": "Previous period",
     "last_year": "Same period last year",
     "none": "No comparison",
@@ -48,12 +66,13 @@ COMPARE_MODES: dict[str, str] = {
 GRANULARITIES: dict[str, str] = {"D": "Day", "W": "Week", "M": "Month", "Q": "Quarter"}
 # Rolling NPS windows in days: a week, four whole weeks (same weekday mix), a quarter.
 ROLLING_WINDOWS: dict[int, str] = {7: "7 days", 28: "28 days", 90: "90 days"}
+_WINDOWS = ", ".join(str(days) for days in ROLLING_WINDOWS)
 DEFAULT_PRESET = "30d"
-DEFAULT_COMPARE = "previous"
+DEFAULT_COMPARE: CompareMode = "previous"
+# The frame columns the code filters narrow → the FilterState field holding the codes.
+_CODE_FIELDS = {"channel": "channels", "category": "categories"}
 # How far back a custom range may reach; protects the API from a typo like 1026.
 OLDEST = date(2000, 1, 1)
-
-CompareMode = Literal["previous", "last_year", "none"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,7 @@ def resolve_period(
     raise ValueError(f"unknown period preset {preset!r}")
 
 
-def comparison_period(period: Period, mode: str) -> Period | None:
+def comparison_period(period: Period, mode: CompareMode) -> Period | None:
     """The period to compare with: the same length just before, or a year earlier."""
     if mode == "previous":
         end = period.start - timedelta(days=1)
@@ -132,7 +151,7 @@ class FilterState:
     preset: str = DEFAULT_PRESET
     start: date | None = None  # custom range only
     end: date | None = None
-    compare: str = DEFAULT_COMPARE
+    compare: CompareMode = DEFAULT_COMPARE
     channels: tuple[str, ...] = ()  # empty: all
     categories: tuple[str, ...] = ()
     target: float | None = None
@@ -150,7 +169,12 @@ class FilterState:
     def comparison(self, today: date) -> Period | None:
         return comparison_period(self.period(today), self.compare)
 
-    def with_(self, **changes: object) -> FilterState:
+    def chosen(self, column: str) -> tuple[str, ...]:
+        """The codes chosen for the frame's ``column`` ("channel" or "category"); empty: all."""
+        return tuple(getattr(self, _CODE_FIELDS[column]))
+
+    def with_(self, **changes: Any) -> FilterState:
+        """A copy with ``changes`` to its fields (``dataclasses.replace`` checks their names)."""
         return replace(self, **changes)
 
 
@@ -167,94 +191,107 @@ def _codes(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code.strip() for code in value.split(",") if code.strip()))
 
 
-def parse_filters(
-    params: Mapping[str, str | list[str]], today: date
-) -> tuple[FilterState, list[str]]:
-    """A ``FilterState`` from URL parameters, and a notice for each one that was ignored.
-
-    A bad value never raises: it falls back to the default and says so.
-    """
-    notices: list[str] = []
-    get = {key: _first(value) for key, value in params.items()}
+def _period(
+    get: Mapping[str, str | None], today: date, notices: list[str]
+) -> tuple[str, date | None, date | None]:
+    """The preset, and the dates of a custom range (None for the other presets)."""
     preset = get.get("period") or DEFAULT_PRESET
     if preset not in PRESETS:
         notices.append(
             f"Unknown period '{preset}' in the link; showing {PRESETS[DEFAULT_PRESET].lower()}."
         )
-        preset = DEFAULT_PRESET
-    start = end = None
-    if preset == "custom":
-        try:
-            start = date.fromisoformat(get.get("from") or "")
-            end = date.fromisoformat(get.get("to") or "")
-            if start > end:
-                start, end = end, start
-            if start < OLDEST or end > today + timedelta(days=1):
-                raise ValueError
-        except ValueError:
-            notices.append(
-                "The link's custom dates are missing or invalid (use YYYY-MM-DD, not in the "
-                f"future); showing {PRESETS[DEFAULT_PRESET].lower()}."
-            )
-            preset, start, end = DEFAULT_PRESET, None, None
-    compare = get.get("compare") or DEFAULT_COMPARE
-    if compare not in COMPARE_MODES:
+        return DEFAULT_PRESET, None, None
+    if preset != "custom":
+        return preset, None, None
+    try:
+        start = date.fromisoformat(get.get("from") or "")
+        end = date.fromisoformat(get.get("to") or "")
+        if start > end:
+            start, end = end, start
+        if start < OLDEST or end > today + timedelta(days=1):
+            raise ValueError
+    except ValueError:
         notices.append(
-            f"Unknown comparison '{compare}' in the link; comparing with the previous period."
+            "The link's custom dates are missing or invalid (use YYYY-MM-DD, not in the "
+            f"future); showing {PRESETS[DEFAULT_PRESET].lower()}."
         )
-        compare = DEFAULT_COMPARE
-    target = None
-    if get.get("target"):
-        try:
-            target = float(get["target"] or "")
-            if not -100 <= target <= 100:
-                raise ValueError
-        except ValueError:
-            notices.append(
-                "The link's NPS target must be a number from -100 to 100; no target shown."
-            )
-            target = None
-    granularity = (get.get("granularity") or "").upper() or None
+        return DEFAULT_PRESET, None, None
+    return preset, start, end
+
+
+def _compare_mode(text: str | None, notices: list[str]) -> CompareMode:
+    for mode in COMPARE_MODES:
+        if mode == (text or DEFAULT_COMPARE):
+            return mode
+    notices.append(f"Unknown comparison '{text}' in the link; comparing with the previous period.")
+    return DEFAULT_COMPARE
+
+
+def _number(
+    text: str | None,
+    parse: Callable[[str], _N],
+    valid: Callable[[_N], bool],
+    notices: list[str],
+    notice: str,
+) -> _N | None:
+    """A number from a link: None when absent, or (with ``notice``) when not ``valid``."""
+    if not text:
+        return None
+    try:
+        value = parse(text)
+        if not valid(value):
+            raise ValueError
+    except ValueError:
+        notices.append(notice)
+        return None
+    return value
+
+
+def _granularity(text: str | None, notices: list[str]) -> str | None:
+    granularity = (text or "").upper() or None
     if granularity is not None and granularity not in GRANULARITIES:
         notices.append(
-            f"Unknown granularity '{get['granularity']}' in the link (use D, W, M or Q); "
+            f"Unknown granularity '{text}' in the link (use D, W, M or Q); "
             "choosing one from the period's length."
         )
-        granularity = None
-    rolling = None
-    if get.get("rolling"):
-        windows = ", ".join(str(days) for days in ROLLING_WINDOWS)
-        try:
-            rolling = int(get["rolling"] or "")
-            if rolling not in ROLLING_WINDOWS:
-                raise ValueError
-        except ValueError:
-            notices.append(
-                f"The link's rolling window must be one of {windows} days; no rolling line."
-            )
-            rolling = None
-    known = {
-        "period",
-        "from",
-        "to",
-        "compare",
-        "channel",
-        "category",
-        "target",
-        "granularity",
-        "rolling",
-    }
+        return None
+    return granularity
+
+
+def parse_filters(
+    params: Mapping[str, str | list[str]], today: date
+) -> tuple[FilterState, list[str]]:
+    """A ``FilterState`` from URL parameters, and a notice for each one that was ignored.
+
+    A bad value never raises: it falls back to the default and says so. Parameters
+    other than ``PARAMS`` are kept in ``extra``.
+    """
+    notices: list[str] = []
+    get = {key: _first(value) for key, value in params.items()}
+    preset, start, end = _period(get, today, notices)
     state = FilterState(
         preset=preset,
         start=start,
         end=end,
-        compare=compare,
+        compare=_compare_mode(get.get("compare"), notices),
         channels=_codes(get.get("channel")),
         categories=_codes(get.get("category")),
-        target=target,
-        granularity=granularity,
-        rolling=rolling,
-        extra={k: v for k, v in get.items() if k not in known and v is not None},
+        target=_number(
+            get.get("target"),
+            float,
+            lambda target: -100 <= target <= 100,
+            notices,
+            "The link's NPS target must be a number from -100 to 100; no target shown.",
+        ),
+        granularity=_granularity(get.get("granularity"), notices),
+        rolling=_number(
+            get.get("rolling"),
+            int,
+            lambda days: days in ROLLING_WINDOWS,
+            notices,
+            f"The link's rolling window must be one of {_WINDOWS} days; no rolling line.",
+        ),
+        extra={k: v for k, v in get.items() if k not in PARAMS and v is not None},
     )
     return state, notices
 
@@ -312,3 +349,13 @@ def drop_unknown_codes(
         categories=tuple(code for code in state.categories if code in categories),
     )
     return kept, notices
+
+
+def narrowed(state: FilterState, codes: Mapping[str, str]) -> FilterState:
+    """The filters after drilling down into a segment: its channel and/or category only."""
+    changes = {
+        _CODE_FIELDS[column]: (str(code),)
+        for column, code in codes.items()
+        if column in _CODE_FIELDS
+    }
+    return state.with_(**changes)

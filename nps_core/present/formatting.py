@@ -27,8 +27,9 @@ MINUS = "\u2212"  # a real minus sign: as wide as the plus, unlike a hyphen
 NO_DATA = "\u2013"  # en dash for "no figure"
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _figure(value: float | None) -> float | None:
+    """``value``, or None when there is no figure: None, or a float NaN."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def _signed(value: float, digits: int = 0) -> str:
@@ -41,17 +42,19 @@ def _signed(value: float, digits: int = 0) -> str:
 
 def format_nps(value: float | None) -> str:
     """NPS as a signed whole number: "+42", "−7", "0"."""
-    return NO_DATA if _missing(value) else _signed(value)
+    value = _figure(value)
+    return NO_DATA if value is None else _signed(value)
 
 
 def format_margin(margin: float | None) -> str:
     """Half-width of the interval: "± 6"."""
-    return "" if _missing(margin) else f"± {round(margin):.0f}"
+    margin = _figure(margin)
+    return "" if margin is None else f"± {round(margin):.0f}"
 
 
 def format_nps_with_margin(value: float | None, margin: float | None) -> str:
     """ "+42 ± 6" (or just the dash when there is no figure)."""
-    if _missing(value):
+    if _figure(value) is None:
         return NO_DATA
     spread = format_margin(margin)
     return f"{format_nps(value)} {spread}" if spread else format_nps(value)
@@ -59,34 +62,39 @@ def format_nps_with_margin(value: float | None, margin: float | None) -> str:
 
 def format_delta(delta: float | None) -> str:
     """A change in NPS points: "+5 pts", "−3 pts"."""
-    return NO_DATA if _missing(delta) else f"{_signed(delta)} pts"
+    delta = _figure(delta)
+    return NO_DATA if delta is None else f"{_signed(delta)} pts"
 
 
 def format_points(points: float | None, digits: int = 1) -> str:
     """A contribution in NPS points, finer than a delta: "+2.4 pts", "−0.3 pts"."""
-    return NO_DATA if _missing(points) else f"{_signed(points, digits)} pts"
+    points = _figure(points)
+    return NO_DATA if points is None else f"{_signed(points, digits)} pts"
 
 
 def format_interval(low: float | None, high: float | None) -> str:
     """A confidence interval of NPS: "+36 to +48"."""
-    if _missing(low) or _missing(high):
+    if _figure(low) is None or _figure(high) is None:
         return NO_DATA
     return f"{format_nps(low)} to {format_nps(high)}"
 
 
 def format_share(share: float | None) -> str:
     """A share as a whole percentage: "42%"."""
-    return NO_DATA if _missing(share) else f"{share * 100:.0f}%"
+    share = _figure(share)
+    return NO_DATA if share is None else f"{share * 100:.0f}%"
 
 
 def format_count(count: int | float | None) -> str:
     """A count with thousands separators: "12,345"."""
-    return NO_DATA if _missing(count) else f"{int(count):,}"
+    count = _figure(count)
+    return NO_DATA if count is None else f"{int(count):,}"
 
 
 def format_p(p_value: float | None) -> str:
     """ "p = 0.03", "p < 0.001"."""
-    if _missing(p_value):
+    p_value = _figure(p_value)
+    if p_value is None:
         return "p = " + NO_DATA
     if p_value < 0.001:
         return "p < 0.001"
@@ -95,7 +103,7 @@ def format_p(p_value: float | None) -> str:
 
 def significance_text(p_value: float | None, significant: bool) -> str:
     """ "significant (p = 0.004)" or "not significant (p = 0.41)"."""
-    if _missing(p_value):
+    if _figure(p_value) is None:
         return "no comparison (no reviews in one of the periods)"
     return f"{'significant' if significant else 'not significant'} ({format_p(p_value)})"
 

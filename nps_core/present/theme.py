@@ -1,4 +1,4 @@
-"""Colours used by every chart: the three groups and the NPS line, colour-blind safe.
+"""Colours and names of the groups and lines every chart uses, colour-blind safe.
 
 From the Okabe–Ito palette, which stays distinguishable under the common forms of
 colour blindness: detractors vermillion (red), passives amber, promoters bluish green.
@@ -6,10 +6,13 @@ colour blindness: detractors vermillion (red), passives amber, promoters bluish 
 
 from __future__ import annotations
 
+from nps_core.contract.models import GROUPS, RATE_GROUP, Group
+
 __all__ = [
     "FADED_OPACITY",
     "GROUP_COLORS",
     "GROUP_LABELS",
+    "GROUP_NAMES",
     "INTERVAL_FILL",
     "MIX_COLOR",
     "NPS_COLOR",
@@ -25,10 +28,22 @@ GROUP_COLORS: dict[str, str] = {
     "passive": "#E69F00",
     "promoter": "#009E73",
 }
+GROUP_NAMES: dict[str, str] = {
+    "detractor": "Detractors",
+    "passive": "Passives",
+    "promoter": "Promoters",
+}
+
+
+def _rates(group: Group) -> str:
+    """The group's rates as written in labels: "0–6"."""
+    rates = [rate for rate, index in enumerate(RATE_GROUP) if GROUPS[index] == group]
+    return f"{rates[0]}–{rates[-1]}"
+
+
+# "Promoters (9–10)": the name and the rates of each group.
 GROUP_LABELS: dict[str, str] = {
-    "detractor": "Detractors (0–6)",
-    "passive": "Passives (7–8)",
-    "promoter": "Promoters (9–10)",
+    group: f"{GROUP_NAMES[group]} ({_rates(group)})" for group in GROUPS
 }
 NPS_COLOR = "#0072B2"
 # The confidence band around the NPS line: the line's blue, mostly transparent.

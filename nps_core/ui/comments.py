@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from nps_core.analysis.text import DistinctiveTerms, distinctive_terms, normalize_series
+from nps_core.analysis.terms import DistinctiveTerms, distinctive_terms
+from nps_core.analysis.tokens import normalize_series
 from nps_core.present.comments import (
     PARAMS,
     RATE_HIGH,

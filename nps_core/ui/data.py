@@ -22,7 +22,7 @@ from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
 from nps_core.data.settings import Settings, data_dir, load_settings
-from nps_core.present.wallboard import MAX_REFRESH
+from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
 
 __all__ = [

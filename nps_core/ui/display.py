@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from nps_core.present.views import Kpi, scope_caption
+from nps_core.present.labels import scope_caption
+from nps_core.present.overview import Kpi
 from nps_core.ui.filters import FilterContext
 
 __all__ = ["CHART_CONFIG", "has_reviews", "kpi_row", "page_header", "plot"]

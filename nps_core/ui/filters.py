@@ -91,7 +91,7 @@ class FilterContext:
 
     @property
     def labels(self) -> dict[str, dict[str, str]]:
-        """Names by frame column, as ``nps_core.present.views`` takes them."""
+        """Names by frame column: ``nps_core.present.labels.Labels``."""
         return {"channel": self.channel_names, "category": self.category_names}
 
     @property

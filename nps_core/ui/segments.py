@@ -13,9 +13,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from nps_core.analysis.metrics import SMALL_N
-from nps_core.present.filters import FilterState
-from nps_core.present.views import SEGMENTINGS, narrowed
+from nps_core.analysis.nps import SMALL_N
+from nps_core.present.filters import FilterState, narrowed
+from nps_core.present.segments import SEGMENTINGS
 from nps_core.ui.filters import FilterContext, apply_filters
 
 __all__ = ["segment_picker", "segmenting_control", "table"]

@@ -17,16 +17,10 @@ import streamlit as st
 
 from nps_core.contract.errors import NpsApiError
 from nps_core.present.filters import Period
-from nps_core.present.wallboard import (
-    LastGood,
-    Shown,
-    WallboardConfig,
-    board_status,
-    compose_board,
-    loaded_span,
-    parse_wallboard,
-)
-from nps_core.present.wallboard_html import board_html, waiting_html, wallboard_css
+from nps_core.present.wallboard.board import compose_board, loaded_span
+from nps_core.present.wallboard.html import board_html, waiting_html, wallboard_css
+from nps_core.present.wallboard.link import WallboardConfig, parse_wallboard
+from nps_core.present.wallboard.status import LastGood, Shown, board_status
 from nps_core.ui.data import get_settings, load_catalog, load_reviews
 from nps_core.ui.filters import today_in
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from nps_core.analysis.metrics import summarize
+from nps_core.analysis.nps import summarize
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.present.filters import filter_frame, parse_filters

@@ -95,7 +95,7 @@ def test_api_down_after_a_first_load_shows_stored_data_marked_stale(
 
 # -- hostile comments ------------------------------------------------------------------
 
-WALL_CHARS = 220  # the Wallboard cuts longer comments (nps_core.present.wallboard.COMMENT_CHARS)
+WALL_CHARS = 220  # the Wallboard cuts longer comments (present.wallboard.board.COMMENT_CHARS)
 
 
 def hostile_comments(token: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 The expected side fetches the same period from the same demo API with ``NpsClient`` +
 ``fetch_reviews`` (no Streamlit, no dashboard code), applies the same filters, and
-leaves the arithmetic to ``nps_core.analysis.metrics`` in each test.
+leaves the arithmetic to ``nps_core.analysis`` in each test.
 """
 
 from __future__ import annotations

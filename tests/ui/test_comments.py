@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nps_core.analysis.text import normalize_series, search_mask, terms_mask
+from nps_core.analysis.search import search_mask, terms_mask
+from nps_core.analysis.tokens import normalize_series
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.present.comments import CommentFilters, filter_mask

@@ -1,11 +1,13 @@
-"""The Overview page shows nps_core.analysis.metrics of the filtered frame, under several filter sets."""
+"""The Overview page shows the nps_core.analysis figures of the filtered frame, under several filter sets."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nps_core.analysis.metrics import compare, distribution, summarize, trend
+from nps_core.analysis.nps import compare, summarize
+from nps_core.analysis.segments import distribution
+from nps_core.analysis.trend import trend
 from nps_core.present.formatting import (
     format_count,
     format_delta,

@@ -1,4 +1,4 @@
-"""The Segments page shows nps_core.analysis.metrics of the filtered frame; choosing a segment drills down."""
+"""The Segments page shows nps_core.analysis of the filtered frame; choosing a segment drills down."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from nps_core.analysis.metrics import breakdown, compare_segments, decompose, trend
+from nps_core.analysis.segments import breakdown, compare_segments, decompose
+from nps_core.analysis.trend import trend
 from nps_core.present.formatting import format_nps, format_points
 from tests.support.shown import charts, expected_frames, names, numbers, state_of, trace
 

@@ -9,9 +9,10 @@ from html import unescape
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nps_core.analysis.metrics import summarize
+from nps_core.analysis.nps import summarize
 from nps_core.present.formatting import format_count, format_nps
-from nps_core.present.wallboard import PANELS, latest_comments
+from nps_core.present.wallboard.board import latest_comments
+from nps_core.present.wallboard.link import PANELS
 from nps_core.ui.data import forget_reviews
 from tests.support.apptest import AppFactory, clear_streamlit_caches, run_app, small_api
 from tests.support.shown import expected_frames, names, state_of

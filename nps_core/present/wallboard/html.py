@@ -16,7 +16,9 @@ from html import escape
 
 from nps_core.present.formatting import format_nps
 from nps_core.present.theme import GROUP_COLORS, NPS_COLOR, ROLLING_COLOR
-from nps_core.present.wallboard import PANELS, Board, Status, WallboardConfig
+from nps_core.present.wallboard.board import Board
+from nps_core.present.wallboard.link import PANELS, WallboardConfig
+from nps_core.present.wallboard.status import Status
 
 __all__ = ["board_html", "sparkline_svg", "waiting_html", "wallboard_css"]
 

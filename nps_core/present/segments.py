@@ -1,194 +1,47 @@
-"""What the Overview and Segments pages show, as plain data: KPI cards, tables, sentences.
+"""What the Segments page shows, as plain data: its table, heatmap, lines and drivers.
 
-Pure (no Streamlit): every figure comes from ``nps_core.analysis.metrics`` and every number is
-written by ``nps_core.present.formatting``, so the pages only lay things out and the tests check
-these shapes directly. Channel and category codes are shown by name where the API gave
-one (``Labels``: column → code → name).
+Pure (no Streamlit): every figure comes from ``nps_core.analysis`` and every number is
+written by ``nps_core.present.formatting``; segments are named by
+``nps_core.present.labels``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from nps_core.analysis.metrics import (
-    SMALL_N,
-    Comparison,
-    Decomposition,
-    NpsSummary,
-    breakdown,
-    compare,
-    compare_segments,
-    distribution,
-    summarize,
-    trend,
-)
-from nps_core.present.filters import COMPARE_MODES, PRESETS, FilterState, Period
+from nps_core.analysis.segments import Decomposition, breakdown, compare_segments
+from nps_core.analysis.trend import trend
+from nps_core.present.filters import Period
 from nps_core.present.formatting import (
     NO_DATA,
-    format_count,
-    format_delta,
     format_interval,
-    format_margin,
     format_nps,
     format_points,
-    format_share,
     significance_text,
 )
-from nps_core.present.theme import GROUP_LABELS
+from nps_core.present.labels import Labels, name_of, segment_label, segment_labels
 
 __all__ = [
     "SEGMENTINGS",
-    "Kpi",
-    "Labels",
-    "Overview",
     "SegmentHeatmap",
     "drivers_sentence",
     "drivers_table",
     "heatmap",
-    "kpis",
-    "narrowed",
-    "overview",
-    "scope_caption",
-    "segment_label",
     "segment_table",
     "segment_trend",
 ]
 
-Labels = Mapping[str, Mapping[str, str]]
 # How the Segments page cuts the reviews: its choices and the columns behind each.
 SEGMENTINGS: dict[str, tuple[str, ...]] = {
     "channel": ("channel",),
     "category": ("category",),
     "both": ("channel", "category"),
 }
-_COLUMN_TITLES = {"channel": "Channels", "category": "Categories"}
-
-
-def _name(labels: Labels, column: str, code: object) -> str:
-    return labels.get(column, {}).get(str(code), str(code))
-
-
-def segment_label(codes: Mapping[str, object], labels: Labels) -> str:
-    """ "Email survey" or "Email survey · Delivery": names joined in column order."""
-    return " · ".join(_name(labels, column, code) for column, code in codes.items())
-
-
-def _labels_of(frame: pd.DataFrame, by: Sequence[str], labels: Labels) -> list[str]:
-    rows = frame[list(by)].astype(object).to_numpy()
-    return [segment_label(dict(zip(by, row, strict=True)), labels) for row in rows]
-
-
-# ------------------------------------------------------------------------ the scope
-
-
-def scope_caption(
-    state: FilterState, period: Period, comparison: Period | None, labels: Labels
-) -> str:
-    """One line naming what the page shows: period, comparison, channel/category filters."""
-    parts = [f"{PRESETS[state.preset]}: {period.label()}"]
-    if comparison is not None:
-        parts.append(f"compared with {COMPARE_MODES[state.compare].lower()} ({comparison.label()})")
-    for column, chosen in (("channel", state.channels), ("category", state.categories)):
-        if chosen:
-            names = ", ".join(_name(labels, column, code) for code in chosen)
-            parts.append(f"{_COLUMN_TITLES[column]}: {names}")
-    return " · ".join(parts)
-
-
-# -------------------------------------------------------------------------- overview
-
-
-@dataclass(frozen=True, eq=False)
-class Overview:
-    """Every figure of the Overview page for one filtered period."""
-
-    summary: NpsSummary
-    comparison: Comparison | None  # None when no comparison period is chosen
-    trend: pd.DataFrame  # metrics.trend over the whole period (rolling columns if asked)
-    distribution: pd.DataFrame
-
-
-def overview(
-    frame: pd.DataFrame,
-    previous: pd.DataFrame | None,
-    period: Period,
-    freq: str,
-    rolling: int | None = None,
-) -> Overview:
-    summary = summarize(frame)
-    return Overview(
-        summary=summary,
-        comparison=None if previous is None else compare(summary, summarize(previous)),
-        trend=trend(frame, freq, rolling=rolling, start=period.start, end=period.end),
-        distribution=distribution(frame),
-    )
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """One card of the KPI row: a big value, a line under it, and a tooltip."""
-
-    label: str
-    value: str
-    caption: str
-    help: str
-
-
-def kpis(data: Overview, comparison_name: str | None) -> list[Kpi]:
-    """NPS ± margin, responses, the three shares, and the change against the comparison."""
-    s = data.summary
-    confidence = f"{s.confidence:.0%}"
-    cards = [
-        Kpi(
-            "NPS",
-            format_nps(s.nps),
-            f"{format_margin(s.margin)} · {confidence} interval "
-            f"{format_interval(s.ci_low, s.ci_high)}",
-            "Share of promoters (9–10) minus share of detractors (0–6), in points. The "
-            f"margin is the half-width of the {confidence} adjusted-Wald interval.",
-        ),
-        Kpi(
-            "Responses",
-            format_count(s.n),
-            f"Fewer than {SMALL_N}: a rough guide only" if s.small_sample else "answered reviews",
-            "Reviews with a rate in the period, under the channel and category filters.",
-        ),
-    ]
-    for group, count, share in (
-        ("promoter", s.promoters, s.promoter_share),
-        ("passive", s.passives, s.passive_share),
-        ("detractor", s.detractors, s.detractor_share),
-    ):
-        label = GROUP_LABELS[group]  # "Promoters (9–10)": too long for a card's title
-        cards.append(
-            Kpi(
-                label.split(" ")[0],
-                format_share(share),
-                f"{format_count(count)} reviews",
-                f"{label}: share of the period's responses.",
-            )
-        )
-    c = data.comparison
-    if c is not None and comparison_name is not None:
-        cards.append(
-            Kpi(
-                "Change",
-                format_delta(c.delta),
-                f"vs {comparison_name.lower()}: {significance_text(c.p_value, c.significant)}",
-                f"Then: NPS {format_nps(c.previous.nps)} from {format_count(c.previous.n)} "
-                f"responses. Two-sided z-test at the {c.level:.0%} level on adjusted-Wald "
-                "variances.",
-            )
-        )
-    return cards
-
-
-# -------------------------------------------------------------------------- segments
 
 
 def segment_table(
@@ -204,7 +57,7 @@ def segment_table(
     by = list(by)
     table = breakdown(current, by)
     out = table[by].astype(object)
-    out.insert(0, "segment", _labels_of(table, by, labels))
+    out.insert(0, "segment", segment_labels(table, by, labels))
     out["n"] = table["n"]
     out["share_percent"] = 100 * table["share_of_responses"]
     out["nps"] = table["nps"]
@@ -250,8 +103,8 @@ def heatmap(frame: pd.DataFrame, rows: str, columns: str, labels: Labels) -> Seg
     n = n.reindex(index=row_codes, columns=column_codes).astype(np.int64)
     nps = nps.reindex(index=row_codes, columns=column_codes)
     for grid in (n, nps):
-        grid.index = [_name(labels, rows, code) for code in row_codes]
-        grid.columns = [_name(labels, columns, code) for code in column_codes]
+        grid.index = [name_of(labels, rows, code) for code in row_codes]
+        grid.columns = [name_of(labels, columns, code) for code in column_codes]
     return SegmentHeatmap(nps, n)
 
 
@@ -263,13 +116,13 @@ def segment_trend(
     labels: Labels,
     limit: int = 8,
 ) -> tuple[pd.DataFrame, int]:
-    """``metrics.trend`` per segment for the ``limit`` largest segments, largest first,
+    """``analysis.trend`` per segment for the ``limit`` largest segments, largest first,
     with a ``segment`` name column; and how many smaller segments were left out."""
     by = list(by)
     lines = trend(frame, freq, by=by, start=period.start, end=period.end)
     if lines.empty:
         return lines.assign(segment=pd.Series([], dtype=object)), 0
-    lines = lines.assign(segment=_labels_of(lines, by, labels))
+    lines = lines.assign(segment=segment_labels(lines, by, labels))
     sizes = lines.groupby("segment", sort=False)["n"].sum()
     ranked = sizes.sort_values(ascending=False, kind="stable").index[:limit]
     rank = lines["segment"].map({name: i for i, name in enumerate(ranked)})
@@ -289,7 +142,7 @@ def drivers_table(
     rows = decomposition.segments.dropna(subset=["total"])
     table = pd.DataFrame(
         {
-            "segment": _labels_of(rows, by, labels),
+            "segment": segment_labels(rows, by, labels),
             "mix": rows["mix"].to_numpy(),
             "rate": rows["rate"].to_numpy(),
             "total": rows["total"].to_numpy(),
@@ -336,13 +189,3 @@ def drivers_sentence(decomposition: Decomposition, by: Sequence[str], labels: La
         f"{moved}: {split}. The largest contributor was {name} "
         f"({format_points(first['total'])}, mostly {source})."
     )
-
-
-def narrowed(state: FilterState, codes: Mapping[str, str]) -> FilterState:
-    """The filters after drilling down into a segment: its channel and/or category only."""
-    changes: dict[str, object] = {}
-    if "channel" in codes:
-        changes["channels"] = (str(codes["channel"]),)
-    if "category" in codes:
-        changes["categories"] = (str(codes["category"]),)
-    return state.with_(**changes)

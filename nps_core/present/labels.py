@@ -1,0 +1,53 @@
+"""How a page names what it shows: channel and category codes, segments, and its scope.
+
+Channel and category codes are shown by name where the API gave one (``Labels``: frame
+column → code → name); a code without a name (a retired one, say) is shown as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from nps_core.present.filters import COMPARE_MODES, PRESETS, FilterState, Period
+
+__all__ = ["Labels", "name_of", "names_of", "scope_caption", "segment_label", "segment_labels"]
+
+Labels = Mapping[str, Mapping[str, str]]
+_COLUMN_TITLES = {"channel": "Channels", "category": "Categories"}
+
+
+def name_of(labels: Labels, column: str, code: object) -> str:
+    """The name of one code of ``column`` (the code itself when it has none)."""
+    return labels.get(column, {}).get(str(code), str(code))
+
+
+def names_of(codes: pd.Series, names: Mapping[str, str]) -> pd.Series:
+    """``name_of`` for a column of codes, as a ``string`` Series."""
+    return codes.map(lambda code: names.get(code, code)).astype("string")
+
+
+def segment_label(codes: Mapping[str, object], labels: Labels) -> str:
+    """ "Email survey" or "Email survey · Delivery": names joined in column order."""
+    return " · ".join(name_of(labels, column, code) for column, code in codes.items())
+
+
+def segment_labels(frame: pd.DataFrame, by: Sequence[str], labels: Labels) -> list[str]:
+    """``segment_label`` of each row's ``by`` codes."""
+    rows = frame[list(by)].astype(object).to_numpy()
+    return [segment_label(dict(zip(by, row, strict=True)), labels) for row in rows]
+
+
+def scope_caption(
+    state: FilterState, period: Period, comparison: Period | None, labels: Labels
+) -> str:
+    """One line naming what the page shows: period, comparison, channel/category filters."""
+    parts = [f"{PRESETS[state.preset]}: {period.label()}"]
+    if comparison is not None:
+        parts.append(f"compared with {COMPARE_MODES[state.compare].lower()} ({comparison.label()})")
+    for column, chosen in (("channel", state.channels), ("category", state.categories)):
+        if chosen:
+            names = ", ".join(name_of(labels, column, code) for code in chosen)
+            parts.append(f"{_COLUMN_TITLES[column]}: {names}")
+    return " · ".join(parts)
