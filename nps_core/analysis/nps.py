@@ -247,7 +247,7 @@ def summarize(frame: pd.DataFrame, confidence: float = 0.95, small_n: int = SMAL
 
 def _counts_of(x: pd.DataFrame | NpsSummary) -> np.ndarray:
     if isinstance(x, NpsSummary):
-        return np.array([x.detractors, x.passives, x.promoters], dtype=np.int64)
+        return np.array([x.count(group) for group in GROUPS], dtype=np.int64)
     return group_counts(x)
 
 
