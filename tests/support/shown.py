@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from nps_core import FilterState, NpsClient, fetch_reviews, parse_filters
+from nps_core import FilterState, NpsClient, Period, fetch_reviews, parse_filters
 from nps_core.present.filters import filter_frame
 from nps_core.ui.filters import today_in
 from tests.support.apptest import DemoApi
@@ -58,6 +59,25 @@ def numbers(values: Any) -> np.ndarray:
 
 def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a page run for ``query`` should show: its filters and its reviews."""
+
+    state: FilterState
+    today: date
+    current: pd.DataFrame
+    previous: pd.DataFrame | None
+
+    @property
+    def period(self) -> Period:
+        return self.state.period(self.today)
+
+
+def expected_for(demo_api: DemoApi, query: dict[str, str]) -> Expected:
+    state, today = state_of(query)
+    return Expected(state, today, *expected_frames(demo_api, state, today))
 
 
 def state_of(query: dict[str, str]) -> tuple[FilterState, date]:

@@ -17,7 +17,15 @@ from nps_core.present.formatting import (
     significance_text,
 )
 from tests.support.apptest import clear_streamlit_caches, run_app, small_api
-from tests.support.shown import charts, expected_frames, metrics, numbers, state_of, trace
+from tests.support.shown import (
+    charts,
+    expected_for,
+    expected_frames,
+    metrics,
+    numbers,
+    state_of,
+    trace,
+)
 
 CASES = {
     "defaults": {},
@@ -41,9 +49,9 @@ CASES = {
 def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, query):
     app = app_factory(None, **query)
     assert not app.exception, app.exception
-    state, today = state_of(query)
-    current, previous = expected_frames(demo_api, state, today)
-    period = state.period(today)
+    want = expected_for(demo_api, query)
+    state, today, current, previous = want.state, want.today, want.current, want.previous
+    period = want.period
 
     s = summarize(current)
     shown = metrics(app)

@@ -10,7 +10,15 @@ import pytest
 from nps_core.analysis.segments import breakdown, compare_segments, decompose
 from nps_core.analysis.trend import trend
 from nps_core.present.formatting import format_nps, format_points
-from tests.support.shown import charts, expected_frames, names, numbers, state_of, trace
+from tests.support.shown import (
+    charts,
+    expected_for,
+    expected_frames,
+    names,
+    numbers,
+    state_of,
+    trace,
+)
 
 CASES = {
     "defaults": {},
@@ -40,9 +48,9 @@ def heatmap_cells(chart) -> dict[tuple[str, str], float]:
 def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, query):
     app = app_factory("app_pages/segments.py", **query)
     assert not app.exception, app.exception
-    state, today = state_of(query)
-    current, previous = expected_frames(demo_api, state, today)
-    period = state.period(today)
+    want = expected_for(demo_api, query)
+    state, today, current, previous = want.state, want.today, want.current, want.previous
+    period = want.period
     drawn = charts(app)
     name = names(demo_api)
 
