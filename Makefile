@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Loopback only: another address needs sign-in ([auth] in .streamlit/secrets.toml).
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint format bench serve clean
 
@@ -27,8 +29,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/pyth
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
 
+# The launcher refuses to listen beyond this machine unless sign-in is configured.
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
+	$(BIN)/python -m nps_core.ui.launch app.py --server.headless true \
+		--server.port $(PORT) --server.address $(ADDRESS)
 
 test: lint /usr/bin/chromium
 	$(BIN)/python -m pytest

@@ -18,10 +18,13 @@ from nps_core.present.comments import (
 )
 from nps_core.present.theme import GROUP_LABELS
 from nps_core.ui import comments as view
+from nps_core.ui.access import current_visitor
+from nps_core.ui.access_log import logged_export, note_contacts
 from nps_core.ui.filters import shared_filters
 
 THEMES_SHOWN = 12
 
+visitor = current_visitor()
 ctx = shared_filters()
 view.init_widgets(ctx.state.extra)
 
@@ -80,7 +83,9 @@ count_col, export_col = st.columns([4, 1], vertical_alignment="center")
 count_col.markdown(f"**{count_text(len(rows), len(ctx.frame))}**")
 export_col.download_button(
     "Download CSV",
-    data=partial(export_csv, rows, tz=tz, **names),
+    data=logged_export(
+        visitor, "Comments", partial(export_csv, rows, tz=tz, **names), rows=len(rows)
+    ),
     file_name=f"comments-{ctx.period.start}-{ctx.period.end}.csv",
     mime="text/csv",
     icon="⬇️",
@@ -97,3 +102,4 @@ st.dataframe(
     lazy=len(rows) > view.LAZY_ROWS,
     alt="Reviews of the period",
 )
+note_contacts(visitor, "Comments", start=ctx.period.start, end=ctx.period.end, rows=len(rows))

@@ -18,6 +18,7 @@ import pandas as pd
 from nps_core.analysis.search import search_mask, terms_mask
 from nps_core.analysis.tokens import NEGATIONS, normalize, tokenize
 from nps_core.contract.models import GROUPS, group_of
+from nps_core.present.contacts import contact_column, export_columns
 from nps_core.present.formatting import format_count
 from nps_core.present.labels import names_of
 from nps_core.present.theme import GROUP_COLORS
@@ -225,7 +226,7 @@ def review_table(
             "category": names_of(rows["category"], category_names),
             "rate": rate_tag(rows["rate"]),
             "comment": rows["comment"].astype("string"),
-            "client_id": rows["client_id"].astype("string"),
+            "client_id": contact_column(rows, "client_id"),
         }
     )
 
@@ -265,9 +266,9 @@ def export_csv(
             "rate": rows["rate"].astype(np.int64),
             "group": rows["group"].astype("string"),
             "comment": _guard_formulas(rows["comment"]),
-            "client_id": rows["client_id"].astype("string"),
+            "client_id": contact_column(rows, "client_id"),
         },
-        columns=list(EXPORT_COLUMNS),
+        columns=export_columns(EXPORT_COLUMNS, frame),
     )
     return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 

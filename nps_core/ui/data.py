@@ -1,7 +1,9 @@
 """Cached access to settings, the API client and reviews, for every page.
 
 One data path: page (the wallboard too) → ``load_reviews`` → ``fetch_reviews`` →
-``NpsClient`` → HTTP. In memory, ``st.cache_data`` keeps each period's ``ReviewSet``
+``NpsClient`` → HTTP. ``load_reviews`` is also where customers' contacts leave the
+frame for every visitor whose role may not see them (viewers, wall screens), so no
+page or export can show them. In memory, ``st.cache_data`` keeps each period's ``ReviewSet``
 for a minute, shared by every open tab; a wall screen asks per refresh interval of the
 wall clock instead, so every screen on the same interval shares one API call. The
 on-disk ``ReviewCache`` below makes closed days free and supplies the last good copy
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import streamlit as st
@@ -22,8 +25,10 @@ from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
 from nps_core.data.settings import Settings, data_dir, load_settings
+from nps_core.present.contacts import without_contacts
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
+from nps_core.ui.access import current_rights
 
 __all__ = [
     "REVIEWS_TTL",
@@ -78,14 +83,19 @@ def load_reviews(start: date, end: date, tz: str, *, every: int | None = None) -
     refresh interval in seconds: the read is made once per interval of the wall clock for
     every screen on it, and a failure is kept as well (raised to each screen), so a
     broken API is asked once per interval, not once per screen. Raises ``NpsApiError``
-    when the API fails and no stored copy covers the period.
+    when the API fails and no stored copy covers the period. The frame holds customers'
+    contacts only when the visitor's role may see them.
     """
+    answer: ReviewSet | NpsApiError
     if every is None:
-        return _page_reviews(start, end, tz)
-    answer = _interval_reviews(start, end, tz, every, int(time.time() // every))
+        answer = _page_reviews(start, end, tz)
+    else:
+        answer = _interval_reviews(start, end, tz, every, int(time.time() // every))
     if isinstance(answer, NpsApiError):
         raise answer
-    return answer
+    if current_rights().contacts:
+        return answer
+    return replace(answer, frame=without_contacts(answer.frame))
 
 
 def _fetch(

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from nps_core.server import ServerHandle, create_demo, start_server
@@ -43,10 +45,14 @@ class Dashboard:
 DashboardFactory = Callable[..., Dashboard]
 
 
-def run_streamlit(script: Path, **nps_env: str) -> tuple[str, subprocess.Popen[bytes]]:
-    """``streamlit run script``, headless on a free port, once it answers; returns (url,
-    process). Its ``NPS_*`` variables are ``nps_env`` alone, none inherited."""
-    port = free_port()
+def run_streamlit(
+    script: Path, *, secrets: Path | None = None, port: int | None = None, **nps_env: str
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """``streamlit run script``, headless on ``port`` (a free one by default), once it
+    answers; returns (url, process). Its ``NPS_*`` variables are ``nps_env`` alone, none
+    inherited; its secrets are the file ``secrets`` alone (none: an empty file), never a
+    developer's own ``.streamlit/secrets.toml``."""
+    port = port or free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("NPS_")}
     env.update(nps_env, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     process = subprocess.Popen(
@@ -54,6 +60,7 @@ def run_streamlit(script: Path, **nps_env: str) -> tuple[str, subprocess.Popen[b
             sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless", "true", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+            "--secrets.files", str(secrets or _no_secrets()),
         ],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -66,10 +73,29 @@ def run_streamlit(script: Path, **nps_env: str) -> tuple[str, subprocess.Popen[b
     return url, process
 
 
-def start_dashboard(api: ServerHandle, shop_id: str, secret: str, data_dir: Path) -> Dashboard:
-    """The dashboard over ``api``, keeping its cache in ``data_dir``."""
+@cache
+def _no_secrets() -> Path:
+    """An empty secrets file, made once per test process."""
+    path = Path(tempfile.mkdtemp(prefix="nps-secrets-")) / "secrets.toml"
+    path.write_text("", encoding="utf-8")
+    return path
+
+
+def start_dashboard(
+    api: ServerHandle,
+    shop_id: str,
+    secret: str,
+    data_dir: Path,
+    *,
+    secrets: Path | None = None,
+    port: int | None = None,
+) -> Dashboard:
+    """The dashboard over ``api``, keeping its cache in ``data_dir``; ``secrets`` and
+    ``port`` as for ``run_streamlit``."""
     url, process = run_streamlit(
         APP,
+        secrets=secrets,
+        port=port,
         NPS_API_URL=api.url,
         NPS_SHOP_ID=shop_id,
         NPS_SHOP_SECRET=secret,

@@ -1,0 +1,31 @@
+"""Access (admins): the wall-screen links made, and who opened what (the access log)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nps_core.present.access import log_table
+from nps_core.ui.access import current_visitor
+from nps_core.ui.access_log import access_log
+from nps_core.ui.screens import link_list
+
+LOG_ROWS = 1000
+
+visitor = current_visitor()
+st.title("Access")
+
+st.subheader("Screen links")
+st.caption(
+    "Read-only wallboard links for wall screens, made with **Share a screen** in the "
+    "sidebar. Revoking one stops its screen within a minute; a new `link_key` in "
+    "secrets revokes them all."
+)
+link_list(visitor)
+
+st.subheader("Access log")
+st.caption(
+    f"The latest {LOG_ROWS:,} records, newest first: pages opened, customers' contacts "
+    "shown, exports, refused accounts and screen links. The whole log is "
+    "`access-log.jsonl` in the dashboard's data folder."
+)
+st.dataframe(log_table(access_log().latest(LOG_ROWS)), hide_index=True, width="stretch")

@@ -1,0 +1,145 @@
+"""Wall-screen links in the dashboard: the admin's "Share a screen" dialog, the list of
+links with their revocation, and the check that keeps a shown board's link valid.
+
+A link is made from the view the admin is on (its shared filters) and the board's
+choices, signed with ``[screens] link_key`` (``nps_core.access.links``), and kept in
+the link registry so it can be revoked alone. The key is never shown or logged.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from nps_core.access.links import MIN_KEY_LENGTH, new_link_id, sign
+from nps_core.access.registry import IssuedLink
+from nps_core.present.access import VALID_DAYS, app_base_url, links_table, screen_query
+from nps_core.present.wallboard.link import (
+    DEFAULT_REFRESH,
+    MAX_REFRESH,
+    MIN_REFRESH,
+    PANELS,
+    THEMES,
+)
+from nps_core.ui.access import (
+    Visitor,
+    current_visitor,
+    link_key,
+    link_registry,
+    secrets_section,
+)
+from nps_core.ui.access_log import record
+from nps_core.ui.data import get_settings
+from nps_core.ui.filters import today_in
+
+__all__ = ["keep_screen_checked", "link_list", "share_screen"]
+
+_KEY_MADE = "scr_made_url"  # session state: the link the dialog made last
+KEY_CHECK_SECONDS = 60  # how often a shown board checks that its link still holds
+
+
+def _usable_key() -> str | None:
+    key = link_key()
+    return key if key is not None and len(key) >= MIN_KEY_LENGTH else None
+
+
+def _make_link(visitor: Visitor, label: str, query: dict[str, str], days: int) -> str:
+    key = _usable_key()
+    assert key is not None  # the dialog offers nothing without one
+    link_id = new_link_id()
+    expires = int((datetime.now(UTC) + timedelta(days=days)).timestamp())
+    signed = sign(query, key, link_id=link_id, expires=expires)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    link_registry().issue(IssuedLink(link_id, label, visitor.account, now, expires, query))
+    record(visitor, "Share a screen", "screen_link", link=link_id, label=label, days=days)
+    base = app_base_url((secrets_section("auth") or {}).get("redirect_uri"), st.context.url)
+    return f"{base}/wallboard?{urlencode(signed)}"
+
+
+@st.dialog("Share a screen", width="large")
+def _share_dialog(visitor: Visitor) -> None:
+    if _usable_key() is None:
+        st.error(
+            "Screen links need a key: set `link_key` (at least "
+            f"{MIN_KEY_LENGTH} random characters) under `[screens]` in "
+            "`.streamlit/secrets.toml`, then restart the dashboard."
+        )
+        return
+    st.caption(
+        "A read-only link for a wall screen, which cannot sign in: it shows the wallboard "
+        "alone, with the filters of the page you are on, and never customers' contacts."
+    )
+    with st.form("scr_share", border=False):
+        label = st.text_input("Where is the screen?", max_chars=80, placeholder="Support room TV")
+        panels = st.multiselect(
+            "Panels", list(PANELS), default=list(PANELS), format_func=PANELS.__getitem__
+        )
+        left, middle, right = st.columns(3)
+        theme = left.selectbox("Theme", THEMES, format_func=str.capitalize)
+        refresh = middle.number_input(
+            "Refresh every (seconds)", MIN_REFRESH, MAX_REFRESH, DEFAULT_REFRESH, step=15
+        )
+        days = right.selectbox(
+            "Valid for", VALID_DAYS, index=2, format_func=lambda n: f"{n} day{'s' * (n > 1)}"
+        )
+        made = st.form_submit_button("Create link", type="primary", icon=":material/link:")
+    if made:
+        today = today_in(get_settings().timezone)
+        query = screen_query(
+            st.query_params.to_dict(),
+            panels=panels or list(PANELS),
+            theme=str(theme),
+            refresh=int(refresh),
+            today=today,
+        )
+        st.session_state[_KEY_MADE] = _make_link(visitor, label.strip() or "Screen", query, days)
+    if st.session_state.get(_KEY_MADE):
+        st.markdown("**The screen's link** (copy it to the screen's browser):")
+        st.code(st.session_state[_KEY_MADE], language=None, wrap_lines=True)
+
+
+def share_screen(visitor: Visitor) -> None:
+    """The sidebar button that opens the dialog (admins only)."""
+    if visitor.rights.share_screens and st.sidebar.button(
+        "Share a screen", icon=":material/cast:", width="stretch", key="scr_open"
+    ):
+        st.session_state.pop(_KEY_MADE, None)
+        _share_dialog(visitor)
+
+
+def link_list(visitor: Visitor) -> None:
+    """Every link made, with its status; an active one can be revoked."""
+    registry = link_registry()
+    links = registry.issued()
+    table = links_table(links, registry.revoked(), time.time())
+    if table.empty:
+        st.caption("No screen link has been made yet.")
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    active = table[table["status"] == "active"]
+    if active.empty:
+        return
+    names = dict(zip(active["link_id"], active["screen"], strict=True))
+    pick, act = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = pick.selectbox(
+        "Revoke a link", list(names), format_func=lambda lid: f"{names[lid]} ({lid})"
+    )
+    if act.button("Revoke", icon=":material/link_off:", width="stretch") and chosen:
+        registry.revoke(chosen)
+        record(visitor, "Access", "revoke", link=chosen)
+        st.rerun()
+
+
+def _check_screen() -> None:
+    if current_visitor().gate is not None:
+        st.rerun(scope="app")  # the app's gate then says why
+
+
+def keep_screen_checked(visitor: Visitor) -> None:
+    """On a board shown by a signed link: check the link again every minute, so an
+    expired or revoked link stops showing the board without a reload."""
+    if visitor.account.startswith("screen:"):
+        st.fragment(run_every=timedelta(seconds=KEY_CHECK_SECONDS))(_check_screen)()

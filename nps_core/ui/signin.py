@@ -1,0 +1,91 @@
+"""What a visitor kept out sees (sign in, no access, refused), and the sidebar's account.
+
+A gate page shows its message and nothing else: no navigation, no data is loaded.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from nps_core.present.submit import escape_markdown
+from nps_core.ui.access import Visitor, providers
+from nps_core.ui.access_log import record
+from nps_core.ui.screens import share_screen
+
+__all__ = ["account_box", "screen_home", "show_gate"]
+
+_KEY_NO_ACCESS_LOGGED = "acc_no_access_logged"
+# A provider's table name as a person knows the company.
+_PROVIDER_NAMES = {"google": "Google", "microsoft": "Microsoft", "okta": "Okta"}
+
+
+def _sign_out_button(where: DeltaGenerator) -> None:
+    where.button("Sign out", icon=":material/logout:", on_click=st.logout, key="acc_sign_out")
+
+
+def _sign_in() -> None:
+    st.title("NPS dashboard")
+    st.write("The dashboard holds customers' reviews. Sign in with your work account to see it.")
+    names = providers()
+    if not names:
+        st.error("Sign-in is configured without a provider: see `[auth]` in the README.")
+    for name in names:
+        label = "Sign in" if name == "default" else f"Sign in with {_provider_label(name)}"
+        st.button(
+            label,
+            type="primary",
+            icon=":material/login:",
+            on_click=st.login,
+            args=() if name == "default" else (name,),
+            key=f"acc_sign_in_{name}",
+        )
+
+
+def _provider_label(name: str) -> str:
+    return _PROVIDER_NAMES.get(name, name.replace("-", " ").title())
+
+
+def _no_access(visitor: Visitor) -> None:
+    if not st.session_state.get(_KEY_NO_ACCESS_LOGGED):
+        st.session_state[_KEY_NO_ACCESS_LOGGED] = True
+        record(visitor, "No access", "no_access")
+    st.title("No access")
+    st.markdown(
+        f"You are signed in as **{escape_markdown(visitor.account)}**, which is not on "
+        "this dashboard's access list. Ask the dashboard's admin to add it, or sign out "
+        "and sign in with another account."
+    )
+    _sign_out_button(st.container())
+
+
+def show_gate(visitor: Visitor) -> None:
+    """The gate's page, then stop: nothing else runs for this visitor."""
+    if visitor.gate == "sign_in":
+        _sign_in()
+    elif visitor.gate == "no_access":
+        _no_access(visitor)
+    else:
+        st.title("Not available")
+        st.error(visitor.message, icon=":material/block:")
+    st.stop()
+
+
+def screen_home() -> None:
+    """The root of a screen link whose path was cut: a screen shows the wallboard only."""
+    st.title("Not available")
+    st.error("A screen link opens the wallboard only: its address ends in /wallboard?….")
+
+
+def account_box(visitor: Visitor) -> None:
+    """The sidebar's first lines: who is signed in, with sign-out; or local mode."""
+    if visitor.role is None or visitor.account.startswith("screen:"):
+        return
+    box = st.sidebar.container(border=True)
+    if not visitor.signed_in:
+        box.caption(":material/lock_open: Local mode, no sign-in")
+        return
+    box.markdown(f"**{escape_markdown(visitor.account)}**")
+    box.caption(f"Signed in · {visitor.role}")
+    _sign_out_button(box)
+    share_screen(visitor)
