@@ -102,4 +102,4 @@ st.dataframe(
     lazy=len(rows) > view.LAZY_ROWS,
     alt="Reviews of the period",
 )
-note_contacts(visitor, "Comments", start=ctx.period.start, end=ctx.period.end, rows=len(rows))
+note_contacts(visitor, "Comments", period=f"{ctx.period.start}..{ctx.period.end}", rows=len(rows))

@@ -27,6 +27,7 @@ from nps_core.present.comments import (
     review_table,
     theme_terms,
 )
+from nps_core.present.contacts import MASK, has_contacts, without_contacts
 from nps_core.present.filters import parse_filters, to_query
 from nps_core.present.theme import GROUP_COLORS
 
@@ -240,6 +241,17 @@ def test_table_of_a_legacy_server_uses_the_day(frame: pd.DataFrame) -> None:
     assert table["date"].notna().all()
 
 
+def test_table_without_contacts_masks_the_client_id(frame: pd.DataFrame) -> None:
+    redacted = without_contacts(frame.assign(email="x@y.org", phone="+1 555 0100"))
+    assert not {"client_id", "email", "phone"} & set(redacted.columns)
+    assert not has_contacts(redacted)
+    assert has_contacts(frame)
+    table = review_table(redacted, tz="UTC", **NAMES)
+    assert tuple(table.columns) == TABLE_COLUMNS
+    assert (table["client_id"] == MASK).all()
+    assert table["comment"].notna().sum() == frame["comment"].notna().sum()
+
+
 def test_table_of_no_rows(frame: pd.DataFrame) -> None:
     table = review_table(frame.iloc[:0], tz="UTC", **NAMES)
     assert tuple(table.columns) == TABLE_COLUMNS
@@ -283,6 +295,15 @@ def test_csv_holds_exactly_the_filtered_rows(frame: pd.DataFrame) -> None:
     assert records[1]["rate"] == "2"
     assert records[1]["group"] == "detractor"
     assert records[0]["client_id"] == str(BIG_CLIENT + 6)
+
+
+def test_csv_without_contacts_has_no_contact_column(frame: pd.DataFrame) -> None:
+    data = export_csv(without_contacts(frame), tz="UTC", **NAMES)
+    records = read_csv(data)
+    assert tuple(records[0]) == tuple(c for c in EXPORT_COLUMNS if c != "client_id")
+    assert len(records) == len(frame)
+    assert str(BIG_CLIENT) not in data.decode("utf-8-sig")
+    assert MASK not in data.decode("utf-8-sig")
 
 
 def test_csv_keeps_cyrillic_quotes_and_newlines() -> None:

@@ -47,7 +47,7 @@ class AccessLog:
     def append(self, event: AccessEvent, *, now: datetime | None = None) -> None:
         stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         record = {**asdict(event), "time": stamp}
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as out:
             fcntl.flock(out, fcntl.LOCK_EX)

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit import config
 
-from nps_core.access.links import SIG, LinkRefused, verify
+from nps_core.access.links import MIN_KEY_LENGTH, SIG, LinkRefused, verify
 from nps_core.access.listen import listen_refusal
 from nps_core.access.registry import JsonLinkRegistry, LinkRegistry
 from nps_core.access.roles import (
@@ -101,9 +102,10 @@ def providers() -> list[str]:
 
 
 def link_key() -> str | None:
-    """The key screen links are signed with (``[screens] link_key``), if any."""
+    """The key screen links are signed with (``[screens] link_key``); None when it is
+    missing or shorter than ``MIN_KEY_LENGTH`` (then no link is made or shown)."""
     value = (secrets_section("screens") or {}).get("link_key")
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and len(value) >= MIN_KEY_LENGTH else None
 
 
 @st.cache_resource
@@ -117,10 +119,8 @@ def _query_pairs() -> list[tuple[str, str]]:
 
 
 def _screen_visitor() -> Visitor:
-    from nps_core.access.links import MIN_KEY_LENGTH
-
     key = link_key()
-    if key is None or len(key) < MIN_KEY_LENGTH:
+    if key is None:
         return Visitor("", gate="refused", message="Screen links are not set up here.")
     try:
         link = verify(_query_pairs(), key, now=time.time(), is_revoked=link_registry().is_revoked)
@@ -152,7 +152,7 @@ def _signed_in_visitor() -> Visitor:
 def current_visitor() -> Visitor:
     """Who this session is (see the module's docstring for the order of the checks)."""
     auth = auth_configured()
-    refusal = listen_refusal(st.get_option("server.address"), auth)
+    refusal = listen_refusal(config.get_option("server.address"), auth)
     if refusal is not None:
         return Visitor("", gate="refused", message=refusal)
     if SIG in st.query_params:

@@ -18,41 +18,34 @@ from pathlib import Path
 
 from streamlit import config
 from streamlit.runtime.secrets import secrets_singleton
+from streamlit.web import bootstrap, cli
 
 from nps_core.access.listen import listen_refusal
 
-__all__ = ["flag_options", "main", "refusal"]
+__all__ = ["main", "refusal"]
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
-def flag_options(args: Sequence[str]) -> dict[str, str]:
-    """``--server.address 0.0.0.0`` and ``--server.address=0.0.0.0`` as
-    ``{"server.address": "0.0.0.0"}``; other arguments are left to Streamlit."""
-    options: dict[str, str] = {}
-    items = list(args)
-    for index, arg in enumerate(items):
-        if not arg.startswith("--") or "." not in arg:
-            continue
-        name, equals, value = arg[2:].partition("=")
-        if not equals:
-            following = items[index + 1] if index + 1 < len(items) else ""
-            value = "" if following.startswith("--") else following
-        options[name] = value
-    return options
+def refusal(script: str, args: Sequence[str]) -> str | None:
+    """Why ``streamlit run script args`` must not start, or None.
 
-
-def refusal(args: Sequence[str]) -> str | None:
-    """Why ``streamlit run`` with ``args`` must not start, or None."""
-    config.get_config_options(force_reparse=True, options_from_flags=flag_options(args))
+    The arguments are parsed by ``streamlit run``'s own command line parser and loaded
+    as it loads them, so the address is the one Streamlit would listen on.
+    """
+    context = cli.main_run.make_context("run", [script, *args])
+    flags = {
+        name: value for name, value in context.params.items() if name not in ("target", "args")
+    }
+    bootstrap.load_config_options(flags)
     auth = secrets_singleton.load_if_toml_exists() and "auth" in secrets_singleton
     return listen_refusal(config.get_option("server.address"), auth)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    script = args.pop(0) if args and not args[0].startswith("--") else str(APP)
-    reason = refusal(args)
+    script = args.pop(0) if args and not args[0].startswith("-") else str(APP)
+    reason = refusal(script, args)
     if reason is not None:
         print(f"nps dashboard: {reason}", file=sys.stderr)
         return 2

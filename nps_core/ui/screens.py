@@ -38,16 +38,12 @@ from nps_core.ui.filters import today_in
 __all__ = ["keep_screen_checked", "link_list", "share_screen"]
 
 _KEY_MADE = "scr_made_url"  # session state: the link the dialog made last
+_KEY_OPEN = "scr_dialog_open"  # session state: the dialog stays open across full reruns
 KEY_CHECK_SECONDS = 60  # how often a shown board checks that its link still holds
 
 
-def _usable_key() -> str | None:
-    key = link_key()
-    return key if key is not None and len(key) >= MIN_KEY_LENGTH else None
-
-
 def _make_link(visitor: Visitor, label: str, query: dict[str, str], days: int) -> str:
-    key = _usable_key()
+    key = link_key()
     assert key is not None  # the dialog offers nothing without one
     link_id = new_link_id()
     expires = int((datetime.now(UTC) + timedelta(days=days)).timestamp())
@@ -59,9 +55,14 @@ def _make_link(visitor: Visitor, label: str, query: dict[str, str], days: int) -
     return f"{base}/wallboard?{urlencode(signed)}"
 
 
-@st.dialog("Share a screen", width="large")
+def _closed() -> None:
+    st.session_state.pop(_KEY_OPEN, None)
+    st.session_state.pop(_KEY_MADE, None)
+
+
+@st.dialog("Share a screen", width="large", on_dismiss=_closed)
 def _share_dialog(visitor: Visitor) -> None:
-    if _usable_key() is None:
+    if link_key() is None:
         st.error(
             "Screen links need a key: set `link_key` (at least "
             f"{MIN_KEY_LENGTH} random characters) under `[screens]` in "
@@ -103,10 +104,12 @@ def _share_dialog(visitor: Visitor) -> None:
 
 def share_screen(visitor: Visitor) -> None:
     """The sidebar button that opens the dialog (admins only)."""
-    if visitor.rights.share_screens and st.sidebar.button(
-        "Share a screen", icon=":material/cast:", width="stretch", key="scr_open"
-    ):
-        st.session_state.pop(_KEY_MADE, None)
+    if not visitor.rights.share_screens:
+        return
+    if st.sidebar.button("Share a screen", icon=":material/cast:", width="stretch", key="scr_open"):
+        _closed()
+        st.session_state[_KEY_OPEN] = True
+    if st.session_state.get(_KEY_OPEN):
         _share_dialog(visitor)
 
 

@@ -6,9 +6,10 @@ caches live in the process: tests clear them so no run sees another's reviews.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -24,6 +25,7 @@ __all__ = [
     "clear_streamlit_caches",
     "point_app_at",
     "run_app",
+    "signed_in",
     "small_api",
 ]
 
@@ -48,9 +50,22 @@ def point_app_at(
     monkeypatch.setenv("NPS_DATA_DIR", str(data_dir))
 
 
-def run_app(page: str | None = None, **query: str) -> AppTest:
-    """The app run once with URL ``query``; then switched to ``page`` and run, if given."""
+def run_app(
+    page: str | None = None,
+    *,
+    secrets: Mapping[str, Any] | None = None,
+    user: Mapping[str, Any] | None = None,
+    **query: str,
+) -> AppTest:
+    """The app run once with URL ``query``; then switched to ``page`` and run, if given.
+
+    ``secrets`` are the app's ``st.secrets`` (none: no secrets, as without a file);
+    ``user`` is what ``st.user`` holds (a signed-in account: ``signed_in(email)``).
+    """
     app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.secrets.update(secrets or {})
+    if user is not None:
+        app.user = dict(user)
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
@@ -58,6 +73,11 @@ def run_app(page: str | None = None, **query: str) -> AppTest:
         app.switch_page(page)
         app.run()
     return app
+
+
+def signed_in(email: str) -> dict[str, Any]:
+    """``st.user`` of an account signed in through OpenID Connect, as Streamlit fills it."""
+    return {"is_logged_in": True, "email": email, "name": email.split("@")[0], "sub": email}
 
 
 @contextmanager
