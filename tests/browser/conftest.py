@@ -15,12 +15,20 @@ from typing import Any
 import pytest
 
 from nps_core.server import ServerOptions, create_demo, start_server
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, require_tool
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, keep_to_loopback, require_tool
 from tests.support.dashboards import (
     Dashboard,
     DashboardFactory,
     start_dashboard,
     stop_dashboard,
+)
+from tests.support.oidc import (
+    ACCESS,
+    ADMIN,
+    MANAGER,
+    VIEWER,
+    SignInDashboard,
+    signed_in_dashboard,
 )
 
 # Enough reviews for every chart and a day over the cap, small enough to seed in a second.
@@ -71,6 +79,29 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def signin_dashboard(
+    demo_db: tuple[Path, str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SignInDashboard]:
+    """A dashboard with sign-in, through an OpenID Connect provider on loopback."""
+    db_path, shop_id, secret = demo_db
+    folder = tmp_path_factory.mktemp("signin")
+    accounts = [VIEWER, MANAGER, ADMIN]
+    with signed_in_dashboard(db_path, shop_id, secret, folder, ACCESS, accounts) as dashboard:
+        yield dashboard
+
+
+@pytest.fixture
+def guarded_page(browser: Any) -> Iterator[Any]:
+    """A page of a fresh browser context (no one signed in) that reaches loopback only."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    keep_to_loopback(context)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, Page, Route
 
 __all__ = [
     "CHROMIUM",
@@ -17,6 +18,7 @@ __all__ = [
     "assert_no_exception",
     "charts_drawn",
     "grid_cells",
+    "keep_to_loopback",
     "metric_value",
     "open_board",
     "require_tool",
@@ -37,6 +39,20 @@ CHROMIUM_ARGS = [
 # The cells of a dataframe's accessible grid (its canvas draws the same).
 GRID_CELLS = "[data-testid='stDataFrame'] table[role='grid'] td"
 _SCRIPT_DONE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def keep_to_loopback(context: BrowserContext) -> None:
+    """Abort every request of ``context`` to an address off this machine (a provider's
+    page may ask a CDN for its style sheet): tests reach loopback servers only."""
+
+    def route(route: Route) -> None:
+        host = urlsplit(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", route)
 
 
 def require_tool(path: str) -> None:
