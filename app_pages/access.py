@@ -17,7 +17,7 @@ st.title("Access")
 st.subheader("Screen links")
 st.caption(
     "Read-only wallboard links for wall screens, made with **Share a screen** in the "
-    "sidebar. Revoking one stops its screen within a minute; a new `link_key` in "
+    "sidebar. Revoking one stops its screen within seconds; a new `link_key` in "
     "secrets revokes them all."
 )
 link_list(visitor)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
+
 import pytest
 
+from nps_core.access.links import MIN_KEY_LENGTH
 from nps_core.access.roles import (
     PAGES,
     RIGHTS,
@@ -12,6 +16,7 @@ from nps_core.access.roles import (
     account_email,
     parse_access_list,
 )
+from tests.support.paths import ROOT
 
 ACCESS = parse_access_list(
     {
@@ -124,3 +129,23 @@ def test_what_each_role_may_do() -> None:
     assert local.pages == set(PAGES) - {"access"}
     assert local.contacts
     assert local.export
+
+
+def test_the_example_secrets_uncommented_configure_sign_in_roles_and_screens() -> None:
+    text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    assert "[auth]" not in tomllib.loads(text)  # copied as is: no sign-in
+    uncommented = re.sub(r"^# (\[|\w+ = )", r"\1", text, flags=re.MULTILINE)
+    secrets = tomllib.loads(uncommented)
+    auth = secrets["auth"]
+    assert auth["redirect_uri"].endswith("/oauth2callback")
+    assert [name for name, value in auth.items() if isinstance(value, dict)] == [
+        "google",
+        "microsoft",
+        "keycloak",
+    ]
+    for provider in ("google", "microsoft", "keycloak"):
+        assert set(auth[provider]) == {"client_id", "client_secret", "server_metadata_url"}
+    access = parse_access_list(secrets["access"])
+    assert access.role_of("boss@example.com") is Role.ADMIN
+    assert access.role_of("x@agency.example") is Role.VIEWER
+    assert len(secrets["screens"]["link_key"]) >= MIN_KEY_LENGTH

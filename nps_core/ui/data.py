@@ -2,8 +2,8 @@
 
 One data path: page (the wallboard too) → ``load_reviews`` → ``fetch_reviews`` →
 ``NpsClient`` → HTTP. ``load_reviews`` is also where customers' contacts leave the
-frame for every visitor whose role may not see them (viewers, wall screens), so no
-page or export can show them. In memory, ``st.cache_data`` keeps each period's ``ReviewSet``
+frame for every visitor whose role may not see them (viewers, wall screens), so no page
+or export can show them. In memory, ``st.cache_data`` keeps each period's ``ReviewSet``
 for a minute, shared by every open tab; a wall screen asks per refresh interval of the
 wall clock instead, so every screen on the same interval shares one API call. The
 on-disk ``ReviewCache`` below makes closed days free and supplies the last good copy

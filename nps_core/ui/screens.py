@@ -39,7 +39,9 @@ __all__ = ["keep_screen_checked", "link_list", "share_screen"]
 
 _KEY_MADE = "scr_made_url"  # session state: the link the dialog made last
 _KEY_OPEN = "scr_dialog_open"  # session state: the dialog stays open across full reruns
-KEY_CHECK_SECONDS = 60  # how often a shown board checks that its link still holds
+# How often a shown board checks that its link still holds: a revoked or expired link
+# leaves the wall within this; the check reads one small file and one HMAC.
+CHECK_SECONDS = 15
 
 
 def _make_link(visitor: Visitor, label: str, query: dict[str, str], days: int) -> str:
@@ -142,7 +144,7 @@ def _check_screen() -> None:
 
 
 def keep_screen_checked(visitor: Visitor) -> None:
-    """On a board shown by a signed link: check the link again every minute, so an
-    expired or revoked link stops showing the board without a reload."""
+    """On a board shown by a signed link: check the link again every ``CHECK_SECONDS``,
+    so an expired or revoked link stops showing the board without a reload."""
     if visitor.account.startswith("screen:"):
-        st.fragment(run_every=timedelta(seconds=KEY_CHECK_SECONDS))(_check_screen)()
+        st.fragment(run_every=timedelta(seconds=CHECK_SECONDS))(_check_screen)()

@@ -21,6 +21,7 @@ from nps_core.contract.wire import REVIEW_CONTACT_FIELDS
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.ui.filters import today_in
+from nps_core.ui.screens import CHECK_SECONDS
 from tests.support.browser import assert_no_exception, wait_for_app
 from tests.support.oidc import LINK_KEY, SignInDashboard
 
@@ -95,9 +96,15 @@ def test_an_expired_link_is_refused(signin_dashboard: SignInDashboard, guarded_p
     expect_refused(guarded_page, link(signin_dashboard, expired), "expired on")
 
 
-def test_a_revoked_link_is_refused(signin_dashboard: SignInDashboard, guarded_page: Page) -> None:
+def test_a_revoked_link_is_refused_and_leaves_the_screen_showing_it(
+    signin_dashboard: SignInDashboard, guarded_page: Page
+) -> None:
     query = signed()
     guarded_page.goto(link(signin_dashboard, query))
     guarded_page.wait_for_selector(".wb [data-status]", timeout=60_000)
     JsonLinkRegistry(signin_dashboard.data_dir / "screen-links.json").revoke(query["link"])
+    # The board already on the wall goes within its check interval, without a reload.
+    wait = (CHECK_SECONDS + 15) * 1000
+    expect(guarded_page.get_by_text("was revoked")).to_be_visible(timeout=wait)
+    assert guarded_page.locator(".wb").count() == 0
     expect_refused(guarded_page, link(signin_dashboard, query), "revoked")

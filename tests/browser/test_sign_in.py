@@ -26,6 +26,7 @@ from nps_core.ui.filters import today_in
 from tests.support.browser import assert_no_exception, grid_cells, wait_for_app
 from tests.support.oidc import (
     ADMIN,
+    COOKIE_SECRET,
     LINK_KEY,
     MANAGER,
     VIEWER,
@@ -187,6 +188,12 @@ def test_an_admin_reads_the_log_and_shares_a_screen_that_shows_without_sign_in(
     expect(page.get_by_role("heading", name="Access log")).to_be_visible()
     assert "Reception TV" in " ".join(grid_cells(page))
     assert_no_exception(page)
+    for kept in signin_dashboard.data_dir.glob("*.json*"):  # the log and the link registry
+        text = kept.read_text(encoding="utf-8")
+        assert LINK_KEY not in text
+        assert COOKIE_SECRET not in text
+        assert "sig=" not in text
+        assert issued.link_id in text
 
 
 def test_an_account_not_on_the_list_sees_a_no_access_page_naming_it(
