@@ -69,10 +69,6 @@ class Visitor:
     def rights(self) -> Rights:
         return RIGHTS[self.role] if self.role is not None and self.gate is None else _NOTHING
 
-    @property
-    def signed_in(self) -> bool:
-        return self.role in (Role.VIEWER, Role.MANAGER, Role.ADMIN) and self.gate is None
-
 
 _NOTHING = Rights(pages=frozenset())
 
@@ -143,9 +139,14 @@ def _signed_in_visitor() -> Visitor:
         return Visitor("", gate="sign_in")
     email = account_email(claims)
     role = access.role_of(email)
+    if email is None:  # no address the provider vouches for: nothing to match the list on
+        named = str(claims.get("email") or claims.get("name") or claims.get("sub"))
+        why = "The sign-in provider gave no verified email for this account."
+        return Visitor(named, gate="no_access", message=why)
     if role is None:
-        named = email or str(claims.get("email") or claims.get("name") or claims.get("sub"))
-        return Visitor(named, gate="no_access")
+        return Visitor(
+            email, gate="no_access", message="It is not on this dashboard's access list."
+        )
     return Visitor(email or "", role)
 
 

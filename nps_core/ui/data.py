@@ -28,7 +28,7 @@ from nps_core.data.settings import Settings, data_dir, load_settings
 from nps_core.present.contacts import without_contacts
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
-from nps_core.ui.access import current_rights
+from nps_core.ui.access import current_rights, secrets_section
 
 __all__ = [
     "REVIEWS_TTL",
@@ -47,10 +47,8 @@ REVIEWS_TTL = 60
 
 
 def _secrets() -> dict | None:
-    try:
-        return {"personaclick": dict(st.secrets["personaclick"])}
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        return None
+    section = secrets_section("personaclick")
+    return None if section is None else {"personaclick": section}
 
 
 @st.cache_resource(show_spinner="Starting the demo data server…")

@@ -16,6 +16,7 @@ import streamlit as st
 
 from nps_core.access.links import MIN_KEY_LENGTH, new_link_id, sign
 from nps_core.access.registry import IssuedLink
+from nps_core.access.roles import Role
 from nps_core.present.access import VALID_DAYS, app_base_url, links_table, screen_query
 from nps_core.present.wallboard.link import (
     DEFAULT_REFRESH,
@@ -146,5 +147,5 @@ def _check_screen() -> None:
 def keep_screen_checked(visitor: Visitor) -> None:
     """On a board shown by a signed link: check the link again every ``CHECK_SECONDS``,
     so an expired or revoked link stops showing the board without a reload."""
-    if visitor.account.startswith("screen:"):
+    if visitor.role is Role.SCREEN:
         st.fragment(run_every=timedelta(seconds=CHECK_SECONDS))(_check_screen)()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from nps_core.access.roles import Role
 from nps_core.present.submit import escape_markdown
 from nps_core.ui.access import Visitor, providers
 from nps_core.ui.access_log import record
@@ -52,9 +53,9 @@ def _no_access(visitor: Visitor) -> None:
         record(visitor, "No access", "no_access")
     st.title("No access")
     st.markdown(
-        f"You are signed in as **{escape_markdown(visitor.account)}**, which is not on "
-        "this dashboard's access list. Ask the dashboard's admin to add it, or sign out "
-        "and sign in with another account."
+        f"You are signed in as **{escape_markdown(visitor.account)}**. {visitor.message} "
+        "Ask the dashboard's admin to add your account, or sign out and sign in with "
+        "another one."
     )
     _sign_out_button(st.container())
 
@@ -79,10 +80,10 @@ def screen_home() -> None:
 
 def account_box(visitor: Visitor) -> None:
     """The sidebar's first lines: who is signed in, with sign-out; or local mode."""
-    if visitor.role is None or visitor.account.startswith("screen:"):
+    if visitor.role in (None, Role.SCREEN):
         return
     box = st.sidebar.container(border=True)
-    if not visitor.signed_in:
+    if visitor.role is Role.LOCAL:
         box.caption(":material/lock_open: Local mode, no sign-in")
         return
     box.markdown(f"**{escape_markdown(visitor.account)}**")

@@ -230,6 +230,7 @@ def test_an_unverified_email_gets_no_access(app_factory: AppFactory) -> None:
     user = {**signed_in(ADMIN), "email_verified": False}
     app = app_factory(secrets=SECRETS, user=user)
     assert titles(app) == ["No access"]
+    assert "no verified email" in app.markdown[0].value
 
 
 @pytest.mark.parametrize("page", ["overview", "comments", "submit", "wallboard", "access"])
