@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import timedelta
 
 import streamlit as st
 
 from nps_core.contract.errors import NpsApiError
+from nps_core.present.contacts import without_contacts
 from nps_core.present.filters import Period
 from nps_core.present.wallboard.board import compose_board, loaded_span
 from nps_core.present.wallboard.html import board_html, waiting_html, wallboard_css
@@ -40,6 +42,9 @@ def _shown(period: Period, tz: str, refresh: int) -> Shown:
         reviews = load_reviews(period.start, period.end, tz, every=refresh)
     except NpsApiError as error:
         return _last_good().resolve(span, None, error)
+    # The last good copy is shared by every screen, signed links included: it never
+    # holds contacts, whoever's visit filled it.
+    reviews = replace(reviews, frame=without_contacts(reviews.frame))
     return _last_good().resolve(span, reviews, None)
 
 
