@@ -359,3 +359,16 @@ def _no_leftover_secrets() -> Iterator[None]:
     before = st.secrets
     yield
     assert st.secrets is before
+
+
+def test_the_wall_screens_last_good_copy_holds_no_contacts(app_factory: AppFactory) -> None:
+    """A manager's visit fills the screens' shared last good copy; a signed link may be
+    shown that copy later, so it must hold no contact whoever filled it."""
+    from nps_core.ui.wallboard import _last_good
+
+    app = app_factory(PAGES["wallboard"][0], secrets=SECRETS, user=signed_in(MANAGER))
+    assert not app.exception
+    kept = list(_last_good()._sets.values())
+    assert kept, "the board kept no copy"
+    for reviews in kept:
+        assert not set(REVIEW_CONTACT_FIELDS) & set(reviews.frame.columns)
