@@ -37,9 +37,9 @@ from nps_core.analysis.theme_text import (
     LANGUAGES,
     language_of,
     phrase_matches,
-    stem_phrase,
     term_matrix,
 )
+from nps_core.contract.pinned import PinnedTheme
 
 __all__ = [
     "MAX_THEMES",
@@ -62,29 +62,6 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "pinned",
     "language",
 )
-
-
-@dataclass(frozen=True)
-class PinnedTheme:
-    """A theme a manager names: always tracked, matched by its words in any language.
-
-    A comment matches when it has one of `words` — each a word or a phrase whose words
-    must all occur — compared by Snowball stem ("delay" finds "delayed", "задержка"
-    finds "задержки"). Pinned themes claim their comments before themes are found.
-    """
-
-    name: str
-    words: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        name = " ".join(self.name.split())
-        if not name:
-            raise ValueError("a pinned theme needs a name")
-        words = tuple(dict.fromkeys(w.strip() for w in self.words if stem_phrase(w)))
-        if not words:
-            raise ValueError(f"pinned theme {name!r} needs at least one word")
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "words", words)
 
 
 @dataclass(frozen=True, eq=False)
