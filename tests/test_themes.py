@@ -116,6 +116,8 @@ def test_table_and_assignment_shape() -> None:
     counts = themes.assignment.value_counts()
     assert (table.set_index("label")["mentions"] == counts.reindex(table["label"])).all()
     assert table["share"].sum() <= 1.0 + 1e-9
+    assert themes.commented.index.equals(frame.index)
+    assert themes.commented.all()  # every comment of the set has text
     assert np.isclose(table["share"].sum(), themes.assignment.notna().mean())
     assert (table["ci_low"] <= table["ci_high"]).all()
     assert table["detractor_share"].between(0, 1).all()
@@ -258,23 +260,24 @@ def test_themes_are_deterministic() -> None:
 
 
 @pytest.mark.parametrize(
-    "frame",
+    ("frame", "commented"),
     [
-        pd.DataFrame(),
-        review_frame([], []),
-        review_frame([None, None], [3, 10]),
-        review_frame(["", "  ", "\u200b"], [3, 10, 8]),
-        review_frame(["!!!", "42", "😀"], [3, 10, 8]),
-        pd.DataFrame({"rate": pd.Series([9, 2], dtype="int8")}),
+        (pd.DataFrame(), 0),
+        (review_frame([], []), 0),
+        (review_frame([None, None], [3, 10]), 0),
+        (review_frame(["", "  ", "\u200b"], [3, 10, 8]), 0),
+        (review_frame(["!!!", "42", "😀"], [3, 10, 8]), 3),  # comments, without words
+        (pd.DataFrame({"rate": pd.Series([9, 2], dtype="int8")}), 0),
     ],
     ids=["bare", "empty", "no-comments", "blank", "no-words", "no-comment-column"],
 )
-def test_periods_without_themes(frame: pd.DataFrame) -> None:
+def test_periods_without_themes(frame: pd.DataFrame, commented: int) -> None:
     themes = find_themes(frame)
     assert themes.table.empty
     assert list(themes.table.columns) == list(TABLE_COLUMNS)
     assert themes.assignment.index.equals(frame.index)
     assert themes.assignment.isna().all()
+    assert int(themes.commented.sum()) == commented
 
 
 @pytest.mark.parametrize("comment", ["The courier was late again", "Курьер опоздал"])

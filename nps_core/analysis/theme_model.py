@@ -48,7 +48,7 @@ MIN_SUPPORT = 3
 MIN_SUPPORT_SHARE = 0.005
 GENERIC_CONCENTRATION = 0.4
 KEY_OWNERSHIP = 0.6
-KEY_STRENGTH = 0.25
+KEY_STRENGTH = 0.3
 KEY_TERMS = 8
 FALLBACK_SHARE = 0.99
 # NMF is fitted on at most this many distinct comments (a seeded random sample); every

@@ -14,16 +14,18 @@ Every stem keeps its most frequent surface form, which is what labels show.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 import Stemmer
 import stop_words
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from nps_core.analysis.text import normalize
 
@@ -41,9 +43,14 @@ __all__ = [
 # that are not Latin pass through the English stemmer unchanged.
 LANGUAGES: tuple[str, ...] = ("en", "ru")
 
-# Words: a letter first (numbers say nothing about a theme), then letters or digits,
-# optionally joined by internal apostrophes or hyphens ("don't", "wi-fi", "кто-то").
-TOKEN_PATTERN = r"\b[^\W\d_][^\W_]+(?:['\-][^\W_]+)*"
+# Words: a letter first (numbers say nothing about a theme), at least two characters,
+# letters or digits optionally joined by internal apostrophes or hyphens ("don't",
+# "wi-fi", "кто-то"). RE2 syntax: Arrow matches every comment's words in one call.
+_WORD = r"^\pL[\pL\pN]*(?:['\-][\pL\pN]+)*$"
+# Punctuation, emoji and symbols end a run of words: no two-word phrase spans them
+# ("arrived on time, but the packaging" has no "time packaging").
+_BREAK = r"[^\pL\pN\s'\-]+"
+_BREAK_MARK = "|"
 _CYRILLIC = re.compile("[а-яё]")
 
 
@@ -58,10 +65,67 @@ def stop_words_for_themes() -> frozenset[str]:
     words: set[str] = set(ENGLISH_STOP_WORDS)
     for language in ("en", "ru"):
         words.update(stop_words.get_stop_words(language))
-    # Only entries that can be a token at all (the lists hold a few stray forms such
-    # as "herse”"), which also keeps scikit-learn's consistency check quiet.
-    folded = (normalize(w) for w in words)
-    return frozenset(w for w in folded if re.fullmatch(TOKEN_PATTERN, w))
+    return frozenset(normalize(w) for w in words)
+
+
+@dataclass(frozen=True, eq=False)
+class _Tokens:
+    """Every word of every text in order: `doc[i]` is the text of `word[i]`;
+    `ends_run[i]` marks the last word before a break or the end of its text."""
+
+    doc: np.ndarray
+    word: pa.Array
+    ends_run: np.ndarray
+
+
+def _tokens(texts: Sequence[str], stop: frozenset[str] = frozenset()) -> _Tokens:
+    """Words of normalised texts, stop words left out *before* runs are cut.
+
+    Vectorised with Arrow: breaks are marked, texts split at spaces, the pieces
+    trimmed of outer apostrophes and hyphens and kept when they are words.
+    """
+    marked = pc.replace_substring_regex(
+        pa.array(texts, type=pa.large_string()), _BREAK, f" {_BREAK_MARK} "
+    )
+    pieces = pc.split_pattern(marked, " ")
+    flat = pc.utf8_trim(pc.list_flatten(pieces), "'-")
+    doc = np.asarray(pc.list_parent_indices(pieces))
+    is_break = np.asarray(pc.equal(flat, _BREAK_MARK))
+    word = np.asarray(pc.match_substring_regex(flat, _WORD))
+    if stop:
+        word &= ~np.asarray(pc.is_in(flat, value_set=pa.array(sorted(stop))))
+    keep = np.flatnonzero(word | is_break)
+    doc, is_break = doc[keep], is_break[keep]
+    # A word ends a run when the next kept piece is a break or in another text.
+    nxt = np.append(is_break[1:], True) | np.append(doc[1:] != doc[:-1], True)
+    words = np.flatnonzero(~is_break)
+    return _Tokens(doc=doc[words], word=flat.take(keep[words]), ends_run=nxt[words])
+
+
+def _terms(tokens: _Tokens) -> tuple[np.ndarray, pa.Array]:
+    """(document, term) of every word and every two-word phrase within a run."""
+    pairs = np.flatnonzero(~tokens.ends_run)
+    phrases = pc.binary_join_element_wise(
+        tokens.word.take(pairs), tokens.word.take(pairs + 1), pa.scalar(" ", pa.large_string())
+    )
+    return (
+        np.concatenate([tokens.doc, tokens.doc[pairs]]),
+        pa.concat_arrays([tokens.word, phrases]),
+    )
+
+
+def _doc_term_matrix(
+    docs: np.ndarray, terms: pa.Array, n_docs: int
+) -> tuple[sp.csr_matrix, list[str]]:
+    """Binary documents × distinct terms, and the terms."""
+    encoded = pc.dictionary_encode(terms)
+    codes = np.asarray(encoded.indices)
+    vocabulary = encoded.dictionary.to_pylist()
+    matrix = sp.csr_matrix(
+        (np.ones(len(codes), np.float32), (docs, codes)), shape=(n_docs, len(vocabulary))
+    )
+    matrix.data[:] = 1.0  # duplicates were summed
+    return matrix, vocabulary
 
 
 @cache
@@ -82,7 +146,7 @@ def _stem_words(words: Sequence[str]) -> list[str]:
 
 def stem_phrase(phrase: str) -> str:
     """The feature key of a word or phrase: its normalised words' stems, space-joined."""
-    words = re.findall(TOKEN_PATTERN, normalize(phrase))
+    words = _tokens([normalize(phrase)]).word.to_pylist()
     return " ".join(_stem_words(words))
 
 
@@ -142,15 +206,6 @@ class TermMatrix:
         )
 
 
-def _surface_counts(
-    vectorizer: CountVectorizer, counts: sp.csr_matrix, weights: np.ndarray
-) -> tuple[list[str], np.ndarray]:
-    vocabulary = vectorizer.get_feature_names_out().tolist()
-    # How often each written form occurs, identical comments counted each time.
-    frequency = np.asarray(counts.T @ weights).ravel()
-    return vocabulary, frequency
-
-
 def _stem_keys(vocabulary: list[str]) -> list[str]:
     words = sorted({w for term in vocabulary for w in term.split()})
     stems = dict(zip(words, _stem_words(words), strict=True))
@@ -158,7 +213,7 @@ def _stem_keys(vocabulary: list[str]) -> list[str]:
 
 
 def term_matrix(
-    texts: Iterable[str], weights: np.ndarray, *, min_df: int = 2, max_df: float = 0.5
+    texts: Sequence[str], weights: np.ndarray, *, min_df: int = 2, max_df: float = 0.5
 ) -> TermMatrix:
     """Stem features of `texts` (distinct comments, already `normalize`d; `weights` =
     how often each occurs).
@@ -168,19 +223,12 @@ def term_matrix(
     ("order", "заказ") say nothing about one.
     """
     weights = np.asarray(weights, dtype=np.float64)
-    vectorizer = CountVectorizer(
-        token_pattern=TOKEN_PATTERN,
-        stop_words=sorted(stop_words_for_themes()),
-        ngram_range=(1, 2),
-        lowercase=False,
-        binary=True,
-        dtype=np.float32,
-    )
-    try:
-        counts = sp.csr_matrix(vectorizer.fit_transform(texts))
-    except ValueError:  # no word at all (empty vocabulary)
+    docs, terms = _terms(_tokens(texts, stop_words_for_themes()))
+    if len(terms) == 0:
         return _empty_matrix(len(weights), weights)
-    vocabulary, frequency = _surface_counts(vectorizer, counts, weights)
+    counts, vocabulary = _doc_term_matrix(docs, terms, len(texts))
+    # How often each written form occurs, identical comments counted each time.
+    frequency = np.asarray(counts.T @ weights).ravel()
     codes, keys = pd.factorize(pd.Series(_stem_keys(vocabulary)))
     # Sum the written forms of each stem key (a 0/1 mapping matrix), then binarise.
     mapping = sp.csr_matrix(
@@ -225,12 +273,11 @@ def phrase_matches(texts: Sequence[str], phrases: Sequence[str]) -> sp.csr_matri
     keys = [stem_phrase(p).split() for p in phrases]
     if not texts or not any(keys):
         return sp.csr_matrix((len(texts), len(phrases)), dtype=np.float32)
-    vectorizer = CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=False, binary=True)
-    try:
-        counts = sp.csc_matrix(vectorizer.fit_transform(texts), dtype=np.float32)
-    except ValueError:  # no word in any text
+    tokens = _tokens(texts)
+    if len(tokens.word) == 0:
         return sp.csr_matrix((len(texts), len(phrases)), dtype=np.float32)
-    vocabulary = vectorizer.get_feature_names_out().tolist()
+    counts, vocabulary = _doc_term_matrix(tokens.doc, tokens.word, len(texts))
+    counts = sp.csc_matrix(counts)
     columns: dict[str, list[int]] = {}
     for j, stem in enumerate(_stem_words(vocabulary)):
         columns.setdefault(stem, []).append(j)

@@ -72,11 +72,14 @@ class Themes:
     missing for comments in no theme and reviews without a comment). `table`: one row
     per theme (`TABLE_COLUMNS`), ranked by impact. `terms`: per label, the words that
     put a comment in it (a pinned theme's words, a found theme's key terms).
+    `commented`: on the frame's index, whether the review has a comment with text
+    (what shares are shares of).
     """
 
     assignment: pd.Series
     table: pd.DataFrame
     terms: dict[str, list[str]] = field(default_factory=dict)
+    commented: pd.Series = field(default_factory=lambda: pd.Series([], dtype=bool))
 
 
 def _comments(frame: pd.DataFrame) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -225,7 +228,8 @@ def find_themes(
     )
     terms = {p.name: list(p.words) for p in pinned}
     terms.update({all_names[len(names) + i]: words for i, (_, _, words) in enumerate(found)})
-    return Themes(assignment=assignment, table=table, terms=terms)
+    commented = pd.Series(row_doc >= 0, index=frame.index, name="commented")
+    return Themes(assignment=assignment, table=table, terms=terms, commented=commented)
 
 
 def _unique(labels: list[str], taken: set[str]) -> list[str]:

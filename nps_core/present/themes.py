@@ -1,0 +1,206 @@
+"""The Themes section of the Comments page as plain data and Plotly figures.
+
+`theme_shares` gives each theme's share of the commenters per period (from
+`metrics.trend`, so periods match every other chart); `impact_figure` ranks themes by
+impact with horizontal bars, `share_figure` draws one small line chart per theme.
+Pure (no Streamlit): ``nps_core.ui.themes`` draws and caches, the page lays out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from nps_core.analysis.metrics import trend
+from nps_core.analysis.themes import Themes
+from nps_core.present.formatting import (
+    format_count,
+    format_interval,
+    format_nps,
+    format_period,
+    format_points,
+    format_share,
+)
+from nps_core.present.theme import GROUP_COLORS, NPS_COLOR
+
+__all__ = [
+    "NO_IMPACT_COLOR",
+    "SHARE_COLUMNS",
+    "impact_figure",
+    "impact_text",
+    "share_figure",
+    "theme_shares",
+]
+
+SHARE_COLUMNS: tuple[str, ...] = ("period", "theme", "mentions", "commenters", "share")
+# A theme that costs points is drawn in the detractors' colour, one that lifts the score
+# in the promoters'; one whose impact cannot be told (no one else to compare) in grey.
+NO_IMPACT_COLOR = "#999999"
+_PINNED_MARK = "📌 "
+_FACET_COLUMNS = 3
+
+
+def impact_text(impact: float) -> str:
+    """What an impact means, for hovers and captions: "costs 1.2 pts", "lifts 0.4 pts"."""
+    if impact != impact:  # NaN
+        return "impact unknown: no other commenters to compare with"
+    if round(impact, 1) == 0:
+        return "no measurable impact"
+    verb = "costs" if impact > 0 else "lifts the score by"
+    return f"{verb} {format_points(abs(impact)).lstrip('+')}"
+
+
+def _hover(table: pd.DataFrame) -> np.ndarray:
+    columns = ["label", "mentions", "share", "nps", "ci_low", "ci_high", "detractor_share"]
+    rows = [
+        [
+            str(label),
+            format_count(float(mentions)),
+            format_share(float(share)),
+            format_nps(float(nps)),
+            format_interval(float(low), float(high)),
+            format_share(float(detractors)),
+            impact_text(float(impact)),
+        ]
+        for (label, mentions, share, nps, low, high, detractors), impact in zip(
+            table[columns].itertuples(index=False, name=None), table["impact"], strict=True
+        )
+    ]
+    return np.array(rows, dtype=object).reshape(len(table), 7)
+
+
+_IMPACT_HOVER = (
+    "<b>%{customdata[0]}</b><br>%{customdata[1]} comments (%{customdata[2]} of commenters)"
+    "<br>NPS %{customdata[3]} (interval %{customdata[4]}), detractors %{customdata[5]}"
+    "<br>If they scored like the other commenters: %{customdata[6]}<extra></extra>"
+)
+
+
+def impact_figure(table: pd.DataFrame) -> go.Figure:
+    """Themes ranked by impact (``Themes.table`` order), costliest on top.
+
+    Each bar's length is the theme's impact in NPS points; the y value is the theme's
+    label (a pinned theme marked 📌), which a click on the bar reports back.
+    """
+    impact = table["impact"].to_numpy(dtype=float)
+    colors = np.where(
+        np.isnan(impact),
+        NO_IMPACT_COLOR,
+        np.where(impact > 0, GROUP_COLORS["detractor"], GROUP_COLORS["promoter"]),
+    )
+    names = [
+        f"{_PINNED_MARK}{label}" if pinned else str(label)
+        for label, pinned in zip(table["label"], table["pinned"], strict=True)
+    ]
+    trace: dict[str, Any] = {
+        "type": "bar",
+        "orientation": "h",
+        "y": names,
+        "x": np.nan_to_num(impact),
+        "marker": {"color": colors.tolist()},
+        "text": [format_points(v) for v in impact],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": _hover(table),
+        "hovertemplate": _IMPACT_HOVER,
+        "showlegend": False,
+    }
+    return go.Figure(
+        data=[trace],
+        layout={
+            "height": 90 + 30 * max(len(table), 1),
+            "margin": {"l": 8, "r": 48, "t": 28, "b": 8},
+            "hoverlabel": {"align": "left"},
+            "yaxis": {"autorange": "reversed", "type": "category", "automargin": True},
+            "xaxis": {
+                "title": {"text": "NPS points the shop would gain without the theme's gap"},
+                "tickformat": "+.1f",
+                "zeroline": True,
+                "zerolinecolor": "#888888",
+            },
+            "clickmode": "event+select",
+            "dragmode": False,
+        },
+        _validate=False,
+    )
+
+
+def theme_shares(
+    frame: pd.DataFrame,
+    themes: Themes,
+    freq: str,
+    *,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """Per period and theme: mentions, commenters and share (mentions / commenters).
+
+    Periods come from `metrics.trend` over the reviews with a comment, every period
+    from `start` to `end` included (a period without commenters has a NaN share).
+    """
+    labels = themes.table["label"].tolist()
+    commented = themes.commented.to_numpy(dtype=bool)
+    if not labels or "day" not in frame.columns:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SHARE_COLUMNS})
+    rows = frame.loc[commented, ["day", "rate"]].assign(
+        theme=themes.assignment[commented].astype(object).fillna("")
+    )
+    total = trend(rows, freq, start=start, end=end)[["period", "n"]]
+    per_theme = trend(rows, freq, by="theme", start=start, end=end)[["period", "theme", "n"]]
+    grid = pd.MultiIndex.from_product([total["period"], labels], names=["period", "theme"])
+    mentions = per_theme.set_index(["period", "theme"])["n"].reindex(grid, fill_value=0)
+    out = mentions.rename("mentions").reset_index()
+    out["commenters"] = out["period"].map(total.set_index("period")["n"]).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = np.where(
+            out["commenters"] > 0, out["mentions"] / out["commenters"].clip(lower=1), np.nan
+        )
+    return out[list(SHARE_COLUMNS)]
+
+
+def share_figure(shares: pd.DataFrame, freq: str, order: list[str]) -> go.Figure:
+    """Small multiples: one panel per theme (in `order`), its share of commenters per period."""
+    n = max(len(order), 1)
+    rows = -(-n // _FACET_COLUMNS)
+    figure = make_subplots(
+        rows=rows,
+        cols=_FACET_COLUMNS,
+        subplot_titles=order or [""],
+        shared_xaxes=True,
+        shared_yaxes=True,
+        vertical_spacing=min(0.12, 0.5 / rows),
+        horizontal_spacing=0.04,
+    )
+    for i, label in enumerate(order):
+        mine = shares[shares["theme"] == label]
+        hover = [
+            f"{label}, {format_period(p, freq)}<br>{format_share(s)} of commenters "
+            f"({format_count(m)} of {format_count(c)})"
+            for p, s, m, c in zip(
+                mine["period"], mine["share"], mine["mentions"], mine["commenters"], strict=True
+            )
+        ]
+        figure.add_scatter(
+            x=mine["period"],
+            y=mine["share"],
+            mode="lines+markers",
+            line={"color": NPS_COLOR, "width": 2},
+            marker={"size": 4},
+            hovertext=hover,
+            hoverinfo="text",
+            showlegend=False,
+            row=i // _FACET_COLUMNS + 1,
+            col=i % _FACET_COLUMNS + 1,
+        )
+    figure.update_yaxes(tickformat=".0%", rangemode="tozero")
+    figure.update_annotations(font_size=12)
+    figure.update_layout(
+        height=60 + 150 * rows,
+        margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        hoverlabel={"align": "left"},
+    )
+    return figure
