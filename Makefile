@@ -52,6 +52,7 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev /usr/bin/chromium
 	$(BIN)/python -m bench.metrics
 	$(BIN)/python -m bench.text
+	$(BIN)/python -m bench.themes
 	$(BIN)/python -m bench.fetch
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.fuzz

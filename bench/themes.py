@@ -5,10 +5,10 @@ and Russian phrase banks, so many comments repeat), the evaluation set of
 tests/themes_eval replicated, and the random-word comments of bench/text.py (nearly
 all distinct: the worst case for the per-comment work). Each is themed in a fresh
 Python process — nothing cached, stop lists and stemmers loaded by that first call —
-and the seconds of the call are printed, with the process's import time apart.
+and the seconds of the call are printed.
 Target: at most 5 s for each.
 
-Run from the repository root:  .venv/bin/python bench/themes.py [--corpus NAME]
+Run from the repository root:  .venv/bin/python -m bench.themes [--corpus NAME]
 """
 
 from __future__ import annotations
@@ -19,53 +19,45 @@ import subprocess
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+import numpy as np
+import pandas as pd
+
+from bench.text import SEED, synthetic
+from nps_core import find_themes, groups_of
+from nps_core.server.demo import generate_reviews
+from tests.support.paths import ROOT
 
 N = 100_000
 TARGET_S = 5.0
 CORPORA = ("demo", "eval", "random")
 
 
-def demo_frame(n: int):  # -> pd.DataFrame (imports stay inside the child process)
-    import pandas as pd
-
-    from nps_core.server.demo import generate_reviews
-
+def demo_frame(n: int) -> pd.DataFrame:
     # About two reviews in three have a comment; generate enough, keep the first n.
     rows = generate_reviews(int(n * 1.7), days=365, seed=7, today=date(2025, 6, 30))
     frame = pd.DataFrame(rows)
     frame = frame[frame["comment"].notna()].head(n).reset_index(drop=True)
-    return _review_frame(frame["comment"], frame["rate"], pd)
+    return _review_frame(frame["comment"], frame["rate"])
 
 
-def eval_frame(n: int):
-    import pandas as pd
-
+def eval_frame(n: int) -> pd.DataFrame:
     data = pd.read_csv(ROOT / "tests" / "themes_eval" / "comments.csv")
     reps = -(-n // len(data))
     big = pd.concat([data] * reps, ignore_index=True).head(n)
-    return _review_frame(big["comment"], big["rate"], pd)
+    return _review_frame(big["comment"], big["rate"])
 
 
-def random_frame(n: int):
-    import numpy as np
-    import pandas as pd
-    from text import SEED, synthetic  # bench/text.py
-
+def random_frame(n: int) -> pd.DataFrame:
     # One review in ten has no comment there: draw enough for n comments.
     comments, groups = synthetic(n * 115 // 100, np.random.default_rng(SEED))
     rates = groups.map({"detractor": 3, "passive": 7, "promoter": 10}).astype("int8")
     keep = comments.notna().to_numpy()
-    return _review_frame(comments[keep].head(n), rates[keep].head(n), pd)
+    return _review_frame(comments[keep].head(n), rates[keep].head(n))
 
 
-def _review_frame(comments, rates, pd):  # the columns find_themes reads
-    from nps_core.analysis.metrics import groups_of
-
+def _review_frame(comments: pd.Series, rates: pd.Series) -> pd.DataFrame:
+    """The columns find_themes reads, typed as in the review frame."""
     frame = pd.DataFrame({"comment": comments.astype("string"), "rate": rates.astype("int8")})
     frame["group"] = groups_of(frame["rate"])
     return frame
@@ -78,8 +70,6 @@ def child(corpus: str) -> None:
     """Build one corpus, theme it once, print the figures as JSON."""
     t0 = time.perf_counter()
     frame = BUILDERS[corpus](N)
-    from nps_core.analysis.themes import find_themes
-
     t1 = time.perf_counter()
     themes = find_themes(frame)
     t2 = time.perf_counter()
@@ -112,7 +102,8 @@ def main() -> None:
         return
     for corpus in [args.corpus] if args.corpus else CORPORA:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", corpus],
+            [sys.executable, "-m", "bench.themes", "--child", corpus],
+            cwd=ROOT,
             check=True,
             capture_output=True,
             text=True,

@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads on fi
     from nps_core.analysis.segments import distribution as distribution
     from nps_core.analysis.terms import DistinctiveTerms as DistinctiveTerms
     from nps_core.analysis.terms import distinctive_terms as distinctive_terms
+    from nps_core.analysis.themes import Themes as Themes
+    from nps_core.analysis.themes import find_themes as find_themes
     from nps_core.analysis.tokens import normalize as normalize
     from nps_core.analysis.tokens import normalize_series as normalize_series
     from nps_core.analysis.tokens import tokenize as tokenize
@@ -48,6 +50,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads on fi
     from nps_core.contract.models import Channel as Channel
     from nps_core.contract.models import Review as Review
     from nps_core.contract.models import group_of as group_of
+    from nps_core.contract.pinned import PinnedTheme as PinnedTheme
     from nps_core.data.cache import ReviewCache as ReviewCache
     from nps_core.data.client import NpsClient as NpsClient
     from nps_core.data.fetch import ReviewSet as ReviewSet
@@ -68,6 +71,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ loads on fi
 _EXPORTS: dict[str, str] = {
     "contract.errors": "ApiUnavailable AuthError BadRequest NpsApiError RateLimited ShopNotFound",
     "contract.models": "GROUPS Category Channel Review group_of",
+    "contract.pinned": "PinnedTheme",
     "data.cache": "ReviewCache",
     "data.client": "NpsClient",
     "data.fetch": "ReviewSet fetch_reviews",
@@ -82,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     "analysis.tokens": "normalize normalize_series tokenize",
     "analysis.search": "Query parse_query search_mask terms_mask",
     "analysis.terms": "DistinctiveTerms distinctive_terms",
+    "analysis.themes": "Themes find_themes",
     "present.filters": "FilterState Period comparison_period parse_filters resolve_period",
 }
 _HOMES: dict[str, str] = {name: home for home, names in _EXPORTS.items() for name in names.split()}

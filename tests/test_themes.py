@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_core.analysis.metrics import groups_of
-from nps_core.analysis.text import normalize
+from nps_core.analysis.groups import groups_of
 from nps_core.analysis.theme_text import language_of, stem_phrase
 from nps_core.analysis.themes import TABLE_COLUMNS, Themes, find_themes
+from nps_core.analysis.tokens import normalize
 from nps_core.contract.pinned import PinnedTheme
 
 EVAL = Path(__file__).parent / "themes_eval"

@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
 
 from nps_core.analysis.theme_text import TermMatrix
 
@@ -54,6 +55,9 @@ FALLBACK_SHARE = 0.99
 # NMF is fitted on at most this many distinct comments (a seeded random sample); every
 # comment is then assigned with the fitted themes, a sparse product.
 FIT_ROWS = 4000
+# Themes are fitted on the most widespread features only: rarer ones barely move the
+# factorisation, and the feature count drives the cost of NMF's SVD start.
+MAX_FEATURES = 2000
 _ITERATIONS = 200
 _TOL = 1e-3
 _SEED = 0
@@ -74,11 +78,15 @@ class FoundThemes:
 
 
 def _fit(rows: sp.csr_matrix, weights: np.ndarray, k: int) -> np.ndarray:
-    """NMF theme × feature weights of `rows` (documents weighted by √weight)."""
+    """NMF theme × feature weights of `rows` (documents weighted by √weight).
+
+    One BLAS thread: the matrices are small, and on a busy two-core machine threads
+    waiting for each other made the SVD start twenty times slower.
+    """
     scaled = sp.csr_matrix(sp.diags(np.sqrt(weights)) @ rows)
     model = NMF(n_components=k, init="nndsvda", random_state=_SEED, max_iter=_ITERATIONS, tol=_TOL)
-    with warnings.catch_warnings():  # stopping at the iteration cap is intended
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the iteration cap is intended
         model.fit(scaled)
     return np.asarray(model.components_)
 
@@ -140,6 +148,10 @@ def _fit_rows(n: int) -> np.ndarray:
 
 def find_in_language(tm: TermMatrix, n_themes: int | None, taken_words: set[str]) -> FoundThemes:
     """Themes of one language's documents; `taken_words` holds label words already used."""
+    if tm.matrix.shape[1] > MAX_FEATURES:
+        df = np.asarray(tm.matrix.T @ tm.weights).ravel()
+        rank = np.argsort(np.argsort(-df, kind="stable"), kind="stable")
+        tm = tm.without(rank >= MAX_FEATURES)
     n_docs, n_features = tm.matrix.shape
     total = float(tm.weights.sum())
     min_support = max(MIN_SUPPORT, MIN_SUPPORT_SHARE * total)

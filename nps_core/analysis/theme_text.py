@@ -27,7 +27,7 @@ import Stemmer
 import stop_words
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from nps_core.analysis.text import normalize
+from nps_core.analysis.tokens import normalize
 
 __all__ = [
     "LANGUAGES",

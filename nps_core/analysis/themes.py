@@ -5,7 +5,7 @@ comment at most one main theme: a theme a manager pinned (`PinnedTheme`, matched
 its words in any language) or one found in the comments (`theme_model`, per language,
 over Snowball stems of words and two-word phrases, see `theme_text`). For each theme it
 reports mentions, share of commenters, the NPS of its commenters with its
-adjusted-Wald interval and detractor share (`metrics.summarize`), and its impact.
+adjusted-Wald interval and detractor share (`nps.summarize`), and its impact.
 
 Impact, in NPS points: how much the shop's NPS would gain if this theme's commenters
 scored like the other commenters. With N answered reviews in the frame (commented or
@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nps_core.analysis.metrics import summarize
-from nps_core.analysis.text import normalize
+from nps_core.analysis.nps import summarize
 from nps_core.analysis.theme_model import MAX_THEMES, MIN_THEMES, FoundThemes, find_in_language
 from nps_core.analysis.theme_text import (
     LANGUAGES,
@@ -39,6 +38,7 @@ from nps_core.analysis.theme_text import (
     phrase_matches,
     term_matrix,
 )
+from nps_core.analysis.tokens import normalize
 from nps_core.contract.pinned import PinnedTheme
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The Themes section of the Comments page as plain data and Plotly figures.
 
 `theme_shares` gives each theme's share of the commenters per period (from
-`metrics.trend`, so periods match every other chart); `impact_figure` ranks themes by
+`analysis.trend.trend`, so periods match every other chart); `impact_figure` ranks themes by
 impact with horizontal bars, `share_figure` draws one small line chart per theme.
 Pure (no Streamlit): ``nps_core.ui.themes`` draws and caches, the page lays out.
 """
@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nps_core.analysis.metrics import trend
 from nps_core.analysis.themes import Themes
+from nps_core.analysis.trend import trend
 from nps_core.present.formatting import (
     format_count,
     format_interval,
@@ -139,7 +139,7 @@ def theme_shares(
 ) -> pd.DataFrame:
     """Per period and theme: mentions, commenters and share (mentions / commenters).
 
-    Periods come from `metrics.trend` over the reviews with a comment, every period
+    Periods come from `analysis.trend.trend` over the reviews with a comment, every period
     from `start` to `end` included (a period without commenters has a NaN share).
     """
     labels = themes.table["label"].tolist()
