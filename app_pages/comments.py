@@ -1,4 +1,4 @@
-"""Comments: every review of the period, filtered, searched, grouped by theme, exported."""
+"""Comments: every review of the period, its themes, filtered, searched, exported."""
 
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ from nps_core.present.comments import (
     export_csv,
     filter_mask,
     review_table,
-    theme_terms,
+    shown_terms,
 )
-from nps_core.present.theme import GROUP_LABELS
+from nps_core.present.palette import GROUP_LABELS
+from nps_core.present.themes import themes_caption
 from nps_core.ui import comments as view
+from nps_core.ui import themes as theme_view
 from nps_core.ui.access import current_visitor
 from nps_core.ui.access_log import logged_export, note_contacts
 from nps_core.ui.filters import shared_filters
 
-THEMES_SHOWN = 12
+TERMS_SHOWN = 12
 
 visitor = current_visitor()
 ctx = shared_filters()
@@ -54,8 +56,24 @@ st.text_input(
     persist_state="session",
 )
 
-terms = view.themes(ctx)
-themes_help = (
+st.subheader("Themes")
+found = theme_view.themes(ctx)
+st.caption(themes_caption(found.table, found.assignment, found.commented))
+cost_tab, share_tab, terms_tab = st.tabs(
+    ["What each theme costs", "Share over time", "Distinctive terms"]
+)
+with cost_tab:
+    if not found.table.empty:
+        theme_view.impact_chart(found)
+    theme_view.theme_pills(found)
+with share_tab:
+    if not found.table.empty:
+        theme_view.share_chart(ctx, found)
+with st.expander("Pinned themes"):
+    theme_view.pinned_form(ctx)
+
+terms = view.terms(ctx)
+terms_help = (
     "Words and two-word phrases most typical of one side compared with the other "
     "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
     "Choose one to list the comments that contain it."
@@ -64,19 +82,21 @@ sides = (
     ("detractors", terms.detractor, terms.n_detractor, view.KEY_TERM_DETRACTOR),
     ("promoters", terms.promoter, terms.n_promoter, view.KEY_TERM_PROMOTER),
 )
-for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
-    with column:
-        view.term_pills(
-            f"Typical of {side} ({comments:,} comments)",
-            theme_terms(typical, THEMES_SHOWN),
-            key=key,
-            help=themes_help,
-        )
-view.unlisted_term_button()
+with terms_tab:
+    for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
+        with column:
+            view.term_pills(
+                f"Typical of {side} ({comments:,} comments)",
+                shown_terms(typical, TERMS_SHOWN),
+                key=key,
+                help=terms_help,
+            )
+    view.unlisted_term_button()
 filters = view.current_filters()
 view.sync_url(filters)
 
-rows = ctx.frame[filter_mask(ctx.frame, view.normalized_comments(ctx), filters)]
+mask = filter_mask(ctx.frame, view.normalized_comments(ctx), filters, found.assignment)
+rows = ctx.frame[mask]
 names = {"channel_names": ctx.channel_names, "category_names": ctx.category_names}
 tz = ctx.settings.timezone
 count_col, export_col = st.columns([4, 1], vertical_alignment="center")

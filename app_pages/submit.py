@@ -7,8 +7,8 @@ import streamlit as st
 from nps_core.contract.errors import NpsApiError
 from nps_core.contract.models import group_of
 from nps_core.contract.validation import MAX_COMMENT_LENGTH, MAX_FIELD_LENGTH, RATE_MAX, RATE_MIN
+from nps_core.present.palette import GROUP_LABELS
 from nps_core.present.submit import comment_prompt, escape_markdown
-from nps_core.present.theme import GROUP_LABELS
 from nps_core.ui import submit as form
 from nps_core.ui.data import get_settings, load_catalog
 from nps_core.ui.filters import today_in

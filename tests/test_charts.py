@@ -14,14 +14,14 @@ from nps_core.analysis.trend import trend
 from nps_core.present.charts.overview import composition_figure, distribution_figure, trend_figure
 from nps_core.present.charts.segments import drivers_figure, heatmap_figure, segment_trend_figure
 from nps_core.present.filters import Period
-from nps_core.present.segments import drivers_table, heatmap, segment_trend
-from nps_core.present.theme import (
+from nps_core.present.palette import (
     FADED_OPACITY,
     GROUP_COLORS,
     NPS_COLOR,
     SEGMENT_COLORS,
     TARGET_COLOR,
 )
+from nps_core.present.segments import drivers_table, heatmap, segment_trend
 
 PERIOD = Period(date(2026, 3, 1), date(2026, 3, 14))
 LABELS = {"channel": {"email": "Email survey"}, "category": {}}

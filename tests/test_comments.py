@@ -1,4 +1,4 @@
-"""The Comments explorer's pure parts: URL filters, masks, table, counts, CSV, themes."""
+"""The Comments explorer's pure parts: URL filters, masks, table, counts, CSV, terms."""
 
 from __future__ import annotations
 
@@ -19,17 +19,18 @@ from nps_core.present.comments import (
     TABLE_COLUMNS,
     CommentFilters,
     canonical_term,
+    canonical_theme,
     count_text,
     export_csv,
     filter_mask,
     parse_comment_filters,
     rate_tag,
     review_table,
-    theme_terms,
+    shown_terms,
 )
 from nps_core.present.contacts import MASK, has_contacts, without_contacts
 from nps_core.present.filters import parse_filters, to_query
-from nps_core.present.theme import GROUP_COLORS
+from nps_core.present.palette import GROUP_COLORS
 
 BIG_CLIENT = 1515915625535836508  # above 2**53: must survive exactly
 
@@ -203,6 +204,32 @@ def test_filters_combine_with_and(frame: pd.DataFrame) -> None:
 def test_mask_needs_aligned_comments(frame: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="align"):
         filter_mask(frame, normalize_series(frame["comment"].iloc[:2]), CommentFilters())
+    normalized = normalize_series(frame["comment"])
+    with pytest.raises(ValueError, match="align"):
+        filter_mask(frame, normalized, CommentFilters(), frame["comment"].iloc[:2])
+
+
+def test_theme_filter_keeps_the_theme_s_rows(frame: pd.DataFrame) -> None:
+    normalized = normalize_series(frame["comment"])
+    labels = ["Delays", None, None, "Delays", None, None, "broken, app"]
+    themes = pd.Series(pd.Categorical(labels), index=frame.index)
+    assert ids(frame, filter_mask(frame, normalized, CommentFilters(), themes)) == list(range(1, 8))
+    delays = CommentFilters(theme="Delays")
+    assert ids(frame, filter_mask(frame, normalized, delays, themes)) == [1, 4]
+    both = delays.with_(groups=("detractor",), query="курьер")
+    assert ids(frame, filter_mask(frame, normalized, both, themes)) == [4]
+    assert not filter_mask(frame, normalized, CommentFilters(theme="gone"), themes).any()
+    assert not filter_mask(frame, normalized, delays).any()  # no themes computed: none
+
+
+def test_theme_round_trips_through_the_url() -> None:
+    filters = CommentFilters(theme="Late deliveries", term="late")
+    assert filters.to_query() == {"term": "late", "theme": "Late deliveries"}
+    assert parse_comment_filters(filters.to_query()) == (filters, [])
+    parsed, notices = parse_comment_filters({"theme": "  size,   fit  \n wrong "})
+    assert parsed.theme == "size, fit wrong"
+    assert notices == []
+    assert canonical_theme("x" * 500) == "x" * 80
 
 
 def test_mask_on_a_filtered_frame_with_gaps_in_its_index(frame: pd.DataFrame) -> None:
@@ -331,14 +358,14 @@ def test_csv_of_no_rows_is_a_header(frame: pd.DataFrame) -> None:
     assert data.decode("utf-8-sig").strip() == ",".join(EXPORT_COLUMNS)
 
 
-# --------------------------------------------------------------------------- themes
+# ---------------------------------------------------------------------------- terms
 
 
 def terms_table(rows: list[tuple[str, int, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["term", "count_detractor", "count_promoter"])
 
 
-def test_theme_terms_drop_echoes_of_phrases_and_lone_negations() -> None:
+def test_shown_terms_drop_echoes_of_phrases_and_lone_negations() -> None:
     table = terms_table(
         [
             ("не", 40, 0),
@@ -351,12 +378,12 @@ def test_theme_terms_drop_echoes_of_phrases_and_lone_negations() -> None:
             ("rude", 8, 0),
         ]
     )
-    assert theme_terms(table, 10) == [
+    assert shown_terms(table, 10) == [
         "three times",
         "courier",
         "courier late",
         "не работает",
         "rude",
     ]
-    assert theme_terms(table, 2) == ["three times", "courier"]
-    assert theme_terms(terms_table([]), 5) == []
+    assert shown_terms(table, 2) == ["three times", "courier"]
+    assert shown_terms(terms_table([]), 5) == []

@@ -4,5 +4,5 @@ NPS: ``groups`` (each review's group, as integer codes) → ``grid`` (counting o
 segment × period codes) → ``nps`` (the score, its interval, the z-test) → ``segments``
 (breakdowns, per-segment tests, drivers) and ``trend`` (per period, rolling).
 Text: ``tokens`` (normalising, stop words, tokens and terms) → ``search`` (the search
-box, a theme's comments) and ``terms`` (distinctive terms).
+box, a term's comments) and ``terms`` (distinctive terms).
 """

@@ -1,7 +1,7 @@
-"""Finding comments: the search box's query language, and a theme's comments.
+"""Finding comments: the search box's query language, and a term's comments.
 
 Both match the normalised text of ``nps_core.analysis.tokens``, so a search is case-,
-accent- and ё/е-insensitive, and a theme finds exactly the comments it was counted in.
+accent- and ё/е-insensitive, and a term finds exactly the comments it was counted in.
 """
 
 from __future__ import annotations

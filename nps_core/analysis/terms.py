@@ -185,7 +185,7 @@ def distinctive_terms(
     `groups` holds "detractor" / "passive" / "promoter" per comment (the review frame's
     `group`). Terms are `extract_terms` n-grams. y_w^i and y_w^j count the detractor and
     promoter comments containing w — each comment counts a term once, so one rant
-    repeating a word cannot make a theme, and the counts equal what `terms_mask` finds;
+    repeating a word cannot make a term stand out, and the counts equal what `terms_mask` finds;
     n^i, n^j are the sums of those counts over all terms. The informative Dirichlet prior
     comes from the whole corpus, passives and unlabelled comments included:
     α_w = prior_scale × y_w^background, so α_0 = prior_scale × n^background

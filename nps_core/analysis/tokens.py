@@ -1,11 +1,11 @@
 """What comment text means: normalising, stop words, tokens and terms.
 
-Search, themes and distinctive terms share this one notion of text so that they agree
+Search and distinctive terms share this one notion of text so that they agree
 with each other:
 
 * `normalize` — what "case- and accent-insensitive" means (search and tokens).
-* `tokenize` / `extract_terms` — words and two-word phrases (themes), so that clicking a
-  theme finds exactly the comments it was counted in (``nps_core.analysis.search``).
+* `tokenize` / `extract_terms` — words and two-word phrases (terms), so that clicking a
+  term finds exactly the comments it was counted in (``nps_core.analysis.search``).
 
 Pure functions over strings and pandas Series.
 """
@@ -217,7 +217,7 @@ def runs(normalized: str, stop_words: frozenset[str]) -> list[list[str]]:
     """Kept tokens of already-normalised text, split into runs at breaks.
 
     Dropped: stop words, one-character tokens and numbers ("2", "24-7", "10'000"), which
-    say nothing about a theme. Dropping a token does not end a run, so "delivery was
+    say nothing about a term. Dropping a token does not end a run, so "delivery was
     late" gives the run ["delivery", "late"].
     """
     token_runs: list[list[str]] = []

@@ -21,7 +21,7 @@ from nps_core.contract.models import GROUPS, group_of
 from nps_core.present.contacts import contact_column, export_columns
 from nps_core.present.formatting import format_count
 from nps_core.present.labels import names_of
-from nps_core.present.theme import GROUP_COLORS
+from nps_core.present.palette import GROUP_COLORS
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -31,21 +31,31 @@ __all__ = [
     "TABLE_COLUMNS",
     "CommentFilters",
     "canonical_term",
+    "canonical_theme",
     "count_text",
     "export_csv",
     "filter_mask",
     "parse_comment_filters",
     "rate_tag",
     "review_table",
-    "theme_terms",
+    "shown_terms",
 ]
 
 RATE_LOW, RATE_HIGH = 0, 10  # readers classify a 0 too, though the API takes 1..10
 
 # URL parameter of each filter (beside the shared ones of nps_core.present.filters).
-PARAM_QUERY, PARAM_TERM, PARAM_GROUPS = "q", "term", "groups"
+PARAM_QUERY, PARAM_TERM, PARAM_THEME, PARAM_GROUPS = "q", "term", "theme", "groups"
 PARAM_RATE, PARAM_WITH_COMMENT = "rate", "with_comment"
-PARAMS: tuple[str, ...] = (PARAM_QUERY, PARAM_TERM, PARAM_GROUPS, PARAM_RATE, PARAM_WITH_COMMENT)
+PARAMS: tuple[str, ...] = (
+    PARAM_QUERY,
+    PARAM_TERM,
+    PARAM_THEME,
+    PARAM_GROUPS,
+    PARAM_RATE,
+    PARAM_WITH_COMMENT,
+)
+# A theme's name from a link is cut to this length (labels and pinned names are short).
+THEME_NAME_LIMIT = 80
 
 # The table shows a rate as a coloured tag. Tags are zero-padded so that sorting the
 # column as text sorts it by rate ("09" < "10"); the page displays them unpadded.
@@ -81,7 +91,8 @@ class CommentFilters:
     rate_range: tuple[int, int] = (RATE_LOW, RATE_HIGH)
     with_comment: bool = False
     query: str = ""  # the search box (nps_core.analysis.search.parse_query syntax)
-    term: str = ""  # a theme chosen among the distinctive terms
+    term: str = ""  # one of the distinctive terms
+    theme: str = ""  # a theme's label (nps_core.analysis.themes)
 
     def with_(self, **changes: Any) -> CommentFilters:
         """A copy with ``changes`` to its fields (``dataclasses.replace`` checks their names)."""
@@ -94,6 +105,8 @@ class CommentFilters:
             query[PARAM_QUERY] = self.query
         if self.term:
             query[PARAM_TERM] = self.term
+        if self.theme:
+            query[PARAM_THEME] = self.theme
         if self.groups:
             query[PARAM_GROUPS] = ",".join(self.groups)
         if self.rate_range != (RATE_LOW, RATE_HIGH):
@@ -105,12 +118,18 @@ class CommentFilters:
 
 
 def canonical_term(text: str) -> str:
-    """A theme as ``distinctive_terms`` spells it: its normalised words, one space apart.
+    """A term as ``distinctive_terms`` spells it: its normalised words, one space apart.
 
     Terms only ever hold letters, digits, inner apostrophes and hyphens, so a canonical
     term from a link is safe to show anywhere, Markdown labels included.
     """
     return " ".join(tokenize(text, stop_words=False))
+
+
+def canonical_theme(text: str) -> str:
+    """A theme's name as a link may carry it: one space between words, at most
+    `THEME_NAME_LIMIT` characters. It is matched against the labels exactly."""
+    return " ".join(text.split())[:THEME_NAME_LIMIT].strip()
 
 
 def _rate_range(value: str) -> tuple[int, int]:
@@ -150,6 +169,7 @@ def parse_comment_filters(params: Mapping[str, str]) -> tuple[CommentFilters, li
         with_comment=(params.get(PARAM_WITH_COMMENT) or "").lower() in ("1", "true", "yes"),
         query=params.get(PARAM_QUERY) or "",
         term=canonical_term(params.get(PARAM_TERM) or ""),
+        theme=canonical_theme(params.get(PARAM_THEME) or ""),
     )
     return filters, notices
 
@@ -165,15 +185,25 @@ def _narrow(mask: np.ndarray, normalized: pd.Series, needle: str, matcher: Match
         mask[rows[~hits]] = False
 
 
-def filter_mask(frame: pd.DataFrame, normalized: pd.Series, filters: CommentFilters) -> np.ndarray:
+def filter_mask(
+    frame: pd.DataFrame,
+    normalized: pd.Series,
+    filters: CommentFilters,
+    themes: pd.Series | None = None,
+) -> np.ndarray:
     """Which rows of ``frame`` the filters keep.
 
-    ``normalized`` is ``normalize_series(frame["comment"])``, row for row. Cheap column
-    tests run first so the text scans only see the rows left.
+    ``normalized`` is ``normalize_series(frame["comment"])`` and ``themes`` each row's
+    main theme (``Themes.assignment``), row for row; without ``themes`` a chosen theme
+    keeps no row. Cheap column tests run first so the text scans only see the rows left.
     """
-    if len(normalized) != len(frame):
-        raise ValueError("normalized comments must align with the frame, row for row")
+    if len(normalized) != len(frame) or (themes is not None and len(themes) != len(frame)):
+        raise ValueError("normalized comments and themes must align with the frame, row for row")
     mask = np.ones(len(frame), dtype=bool)
+    if filters.theme:
+        if themes is None:
+            return np.zeros(len(frame), dtype=bool)
+        mask &= (themes.astype(object) == filters.theme).to_numpy(dtype=bool)
     if filters.groups and set(filters.groups) != set(GROUPS):
         mask &= frame["group"].isin(filters.groups).to_numpy(dtype=bool)
     if filters.rate_range != (RATE_LOW, RATE_HIGH):
@@ -279,10 +309,10 @@ def count_text(shown: int, total: int) -> str:
     return f"{format_count(shown)} of {format_count(total)} {noun}"
 
 
-def theme_terms(table: pd.DataFrame, limit: int) -> list[str]:
+def shown_terms(table: pd.DataFrame, limit: int) -> list[str]:
     """The first ``limit`` terms of a ``DistinctiveTerms`` table, without echoes.
 
-    Left out, so that each chip is a theme of its own: a word that only ever occurs
+    Left out, so that each chip is a term of its own: a word that only ever occurs
     inside one of the listed phrases ("three" and "times" beside "three times", counted
     in the same comments), and a negation on its own ("не", "never"), which the
     tokeniser keeps only so that phrases like "не работает" survive.

@@ -25,7 +25,7 @@ from nps_core.present.formatting import (
     format_share,
     significance_text,
 )
-from nps_core.present.theme import GROUP_LABELS, GROUP_NAMES
+from nps_core.present.palette import GROUP_LABELS, GROUP_NAMES
 
 __all__ = ["Kpi", "Overview", "kpis", "overview"]
 

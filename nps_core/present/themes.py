@@ -25,23 +25,45 @@ from nps_core.present.formatting import (
     format_points,
     format_share,
 )
-from nps_core.present.theme import GROUP_COLORS, NPS_COLOR
+from nps_core.present.palette import GROUP_COLORS, NPS_COLOR
 
 __all__ = [
+    "CHOSEN_OUTLINE",
     "NO_IMPACT_COLOR",
     "SHARE_COLUMNS",
     "impact_figure",
     "impact_text",
     "share_figure",
     "theme_shares",
+    "themes_caption",
 ]
 
 SHARE_COLUMNS: tuple[str, ...] = ("period", "theme", "mentions", "commenters", "share")
 # A theme that costs points is drawn in the detractors' colour, one that lifts the score
 # in the promoters'; one whose impact cannot be told (no one else to compare) in grey.
 NO_IMPACT_COLOR = "#999999"
+CHOSEN_OUTLINE = "#1F2933"
 _PINNED_MARK = "📌 "
 _FACET_COLUMNS = 3
+
+
+def themes_caption(table: pd.DataFrame, assignment: pd.Series, commented: pd.Series) -> str:
+    """The line above the themes: how many, over how many comments, how they are ranked."""
+    comments = int(commented.sum())
+    if table.empty:
+        if comments == 0:
+            return "No comments in this period, so no themes."
+        return (
+            f"No themes in {format_count(comments)} comments: too few share their words. "
+            "Pin a theme to track it anyway."
+        )
+    inside = int(assignment.notna().sum())
+    noun = "theme" if len(table) == 1 else "themes"
+    return (
+        f"{len(table)} {noun} in {format_count(comments)} comments "
+        f"({format_share(inside / comments)} have a main theme) · ranked by impact: the NPS "
+        "points the shop would gain if the theme's commenters scored like the other commenters"
+    )
 
 
 def impact_text(impact: float) -> str:
@@ -80,28 +102,36 @@ _IMPACT_HOVER = (
 )
 
 
-def impact_figure(table: pd.DataFrame) -> go.Figure:
+def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
     """Themes ranked by impact (``Themes.table`` order), costliest on top.
 
-    Each bar's length is the theme's impact in NPS points; the y value is the theme's
-    label (a pinned theme marked 📌), which a click on the bar reports back.
+    Each bar's length is the theme's impact in NPS points and its y value the theme's
+    label, which a click on the bar reports back; the axis marks pinned themes 📌 and
+    the `chosen` theme's bar is outlined.
     """
     impact = table["impact"].to_numpy(dtype=float)
+    labels = table["label"].astype(str).tolist()
     colors = np.where(
         np.isnan(impact),
         NO_IMPACT_COLOR,
         np.where(impact > 0, GROUP_COLORS["detractor"], GROUP_COLORS["promoter"]),
     )
     names = [
-        f"{_PINNED_MARK}{label}" if pinned else str(label)
-        for label, pinned in zip(table["label"], table["pinned"], strict=True)
+        f"{_PINNED_MARK}{label}" if pinned else label
+        for label, pinned in zip(labels, table["pinned"], strict=True)
     ]
     trace: dict[str, Any] = {
         "type": "bar",
         "orientation": "h",
-        "y": names,
+        "y": labels,
         "x": np.nan_to_num(impact),
-        "marker": {"color": colors.tolist()},
+        "marker": {
+            "color": colors.tolist(),
+            "line": {
+                "color": CHOSEN_OUTLINE,
+                "width": [3 if label == chosen else 0 for label in labels],
+            },
+        },
         "text": [format_points(v) for v in impact],
         "textposition": "outside",
         "cliponaxis": False,
@@ -113,11 +143,17 @@ def impact_figure(table: pd.DataFrame) -> go.Figure:
         data=[trace],
         layout={
             "height": 90 + 30 * max(len(table), 1),
-            "margin": {"l": 8, "r": 48, "t": 28, "b": 8},
+            "margin": {"l": 8, "r": 56, "t": 28, "b": 8},
             "hoverlabel": {"align": "left"},
-            "yaxis": {"autorange": "reversed", "type": "category", "automargin": True},
+            "yaxis": {
+                "autorange": "reversed",
+                "type": "category",
+                "automargin": True,
+                "tickvals": labels,
+                "ticktext": names,
+            },
             "xaxis": {
-                "title": {"text": "NPS points the shop would gain without the theme's gap"},
+                "title": {"text": "NPS points the shop would gain if they scored like the rest"},
                 "tickformat": "+.1f",
                 "zeroline": True,
                 "zerolinecolor": "#888888",

@@ -1,7 +1,7 @@
 """Streamlit glue of the Comments page: cached text work, filter widgets and the URL.
 
 The page's own filters live in ``st.query_params`` beside the shared ones (``q``,
-``term``, ``groups``, ``rate``, ``with_comment``), so a link reproduces the view. They
+``term``, ``theme``, ``groups``, ``rate``, ``with_comment``), so a link reproduces the view. They
 seed the widgets once per session; afterwards the widgets rewrite the URL, and keep
 their values across page switches (``persist_state="session"``, like the sidebar's).
 """
@@ -27,6 +27,7 @@ from nps_core.present.comments import (
 )
 from nps_core.ui.data import REVIEWS_TTL
 from nps_core.ui.filters import FilterContext
+from nps_core.ui.themes import KEY_THEME, chosen_theme
 
 __all__ = [
     "KEY_GROUPS",
@@ -42,7 +43,7 @@ __all__ = [
     "sync_url",
     "table_config",
     "term_pills",
-    "themes",
+    "terms",
     "unlisted_term_button",
 ]
 
@@ -50,27 +51,13 @@ __all__ = [
 KEY_GROUPS, KEY_RATE, KEY_WITH_COMMENT = "cmt_groups", "cmt_rate", "cmt_with_comment"
 KEY_QUERY = "cmt_query"
 KEY_TERM_DETRACTOR, KEY_TERM_PROMOTER = "cmt_term_detractor", "cmt_term_promoter"
-# The chosen theme: either pill group sets it, so it is kept apart from both.
+# The chosen term: either pill group sets it, so it is kept apart from both.
 _KEY_TERM = "cmt_term"
 # Above this many rows the table is sent as the user scrolls: all of 100,000 reviews
 # would be ~13 MB of Arrow on every rerun (every change of any filter).
 LAZY_ROWS = 5_000
 # Terms ranked per side: enough that a full row of chips is left once echoes are dropped.
-_THEME_CANDIDATES = 40
-
-
-def _frame_key(ctx: FilterContext) -> tuple[Any, ...]:
-    """Names ``ctx.frame``: the fetch it came from and the filters that cut it."""
-    reviews = ctx.reviews
-    return (
-        reviews.start,
-        reviews.end,
-        reviews.tz,
-        reviews.fetched_at,
-        len(reviews.frame),
-        ctx.state.channels,
-        ctx.state.categories,
-    )
+_TERM_CANDIDATES = 40
 
 
 @st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner=False)
@@ -78,19 +65,19 @@ def _normalized(_comments: pd.Series, key: tuple[Any, ...]) -> pd.Series:
     return normalize_series(_comments)
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner="Finding themes…")
-def _themes(_comments: pd.Series, _groups: pd.Series, key: tuple[Any, ...]) -> DistinctiveTerms:
-    return distinctive_terms(_comments, _groups, top=_THEME_CANDIDATES)
+@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner="Finding distinctive terms…")
+def _terms(_comments: pd.Series, _groups: pd.Series, key: tuple[Any, ...]) -> DistinctiveTerms:
+    return distinctive_terms(_comments, _groups, top=_TERM_CANDIDATES)
 
 
 def normalized_comments(ctx: FilterContext) -> pd.Series:
     """``normalize_series`` of the filtered frame's comments, once per fetch and filter."""
-    return _normalized(ctx.frame["comment"], _frame_key(ctx))
+    return _normalized(ctx.frame["comment"], ctx.frame_key)
 
 
-def themes(ctx: FilterContext) -> DistinctiveTerms:
+def terms(ctx: FilterContext) -> DistinctiveTerms:
     """The filtered frame's distinctive terms, once per fetch and filter."""
-    return _themes(ctx.frame["comment"], ctx.frame["group"], _frame_key(ctx))
+    return _terms(ctx.frame["comment"], ctx.frame["group"], ctx.frame_key)
 
 
 def init_widgets(params: Mapping[str, str]) -> None:
@@ -103,6 +90,7 @@ def init_widgets(params: Mapping[str, str]) -> None:
     st.session_state[KEY_WITH_COMMENT] = filters.with_comment
     st.session_state[KEY_QUERY] = filters.query
     st.session_state[_KEY_TERM] = filters.term
+    st.session_state[KEY_THEME] = filters.theme
     for notice in notices:
         st.toast(notice, icon="ℹ️")
 
@@ -120,9 +108,9 @@ def clear_term() -> None:
 
 
 def term_pills(label: str, terms: list[str], *, key: str, help: str) -> None:
-    """One group of theme chips; choosing a chip unselects the other group's."""
+    """One group of term chips; choosing a chip unselects the other group's."""
     if not terms:
-        st.caption(f"{label}: none yet; themes need comments from both sides.")
+        st.caption(f"{label}: none yet; terms need comments from both sides.")
         return
     term = chosen_term()
     st.session_state[key] = term if term in terms else None
@@ -139,12 +127,12 @@ def term_pills(label: str, terms: list[str], *, key: str, help: str) -> None:
 
 
 def unlisted_term_button() -> None:
-    """A theme from a link that no chip shows: say so, and offer to drop it."""
+    """A term from a link that no chip shows: say so, and offer to drop it."""
     term = chosen_term()
     listed = any(st.session_state.get(key) for key in (KEY_TERM_DETRACTOR, KEY_TERM_PROMOTER))
     if term and not listed:
         # The term is canonical (letters, digits, ' and -), so safe in a Markdown label.
-        st.button(f"Theme: {term} ✕", on_click=clear_term, help="Show comments of every theme")
+        st.button(f"Term: {term} ✕", on_click=clear_term, help="Show the comments of every term")
 
 
 def current_filters() -> CommentFilters:
@@ -155,6 +143,7 @@ def current_filters() -> CommentFilters:
         with_comment=bool(st.session_state.get(KEY_WITH_COMMENT)),
         query=st.session_state.get(KEY_QUERY) or "",
         term=chosen_term(),
+        theme=chosen_theme(),
     )
 
 

@@ -98,6 +98,20 @@ class FilterContext:
     def freq(self) -> str:
         return self.state.freq(self.today)
 
+    @property
+    def frame_key(self) -> tuple[object, ...]:
+        """Names ``frame`` for caches: the fetch it came from and the filters that cut it."""
+        reviews = self.reviews
+        return (
+            reviews.start,
+            reviews.end,
+            reviews.tz,
+            reviews.fetched_at,
+            len(reviews.frame),
+            self.state.channels,
+            self.state.categories,
+        )
+
 
 def today_in(tz: str) -> date:
     return datetime.now(ZoneInfo(tz)).date()

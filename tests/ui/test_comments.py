@@ -1,4 +1,4 @@
-"""The Comments page in-process over the demo API: search, themes, links, counts."""
+"""The Comments page in-process over the demo API: search, terms, themes, links, counts."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_a_link_reproduces_the_view(
     assert {k: app.query_params[k] for k in query} == query
 
 
-def test_choosing_a_theme_filters_by_it(
+def test_choosing_a_term_filters_by_it(
     app_factory: AppFactory, period_frame: Callable[[AppTest], pd.DataFrame]
 ) -> None:
     app = app_factory(PAGE)
@@ -106,7 +106,7 @@ def test_choosing_a_theme_filters_by_it(
     assert counts(app)[0] == expected > 0
     assert app.query_params["term"] == term
 
-    # A promoter theme replaces it: one theme at a time.
+    # A promoter term replaces it: one term at a time.
     promoter_terms = app.pills(key="cmt_term_promoter")
     other = promoter_terms.options[0]
     promoter_terms.set_value(other).run()
@@ -120,7 +120,7 @@ def test_choosing_a_theme_filters_by_it(
     assert counts(app)[0] == len(period_frame(app))
 
 
-def test_a_linked_theme_outside_the_top_list_can_be_cleared(app_factory: AppFactory) -> None:
+def test_a_linked_term_outside_the_top_list_can_be_cleared(app_factory: AppFactory) -> None:
     app = app_factory(PAGE, term="zzzunseen")
     assert counts(app)[0] == 0
     clear = next(b for b in app.button if "zzzunseen" in b.label)

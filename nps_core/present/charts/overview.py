@@ -10,7 +10,7 @@ from nps_core.analysis.nps import COUNT_COLUMNS, SHARE_COLUMNS, SMALL_N
 from nps_core.contract.models import GROUPS
 from nps_core.present.charts import plot
 from nps_core.present.formatting import format_count, format_nps, format_period, format_share
-from nps_core.present.theme import (
+from nps_core.present.palette import (
     FADED_OPACITY,
     GROUP_COLORS,
     GROUP_LABELS,

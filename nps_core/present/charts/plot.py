@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from nps_core.analysis.nps import SMALL_N
 from nps_core.present.formatting import format_count, format_interval, format_nps, format_period
-from nps_core.present.theme import FADED_OPACITY, TARGET_COLOR
+from nps_core.present.palette import FADED_OPACITY, TARGET_COLOR
 
 __all__ = [
     "NPS_AXIS",

@@ -9,14 +9,14 @@ import plotly.graph_objects as go
 from nps_core.analysis.nps import SMALL_N
 from nps_core.present.charts import plot
 from nps_core.present.formatting import format_count, format_nps, format_points
-from nps_core.present.segments import SegmentHeatmap
-from nps_core.present.theme import (
+from nps_core.present.palette import (
     FADED_OPACITY,
     MIX_COLOR,
     NPS_SCALE,
     RATE_COLOR,
     SEGMENT_COLORS,
 )
+from nps_core.present.segments import SegmentHeatmap
 
 __all__ = ["drivers_figure", "heatmap_figure", "segment_trend_figure"]
 

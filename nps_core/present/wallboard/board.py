@@ -36,7 +36,7 @@ from nps_core.present.formatting import (
     format_share,
 )
 from nps_core.present.labels import Labels, name_of, scope_caption
-from nps_core.present.theme import GROUP_NAMES
+from nps_core.present.palette import GROUP_NAMES
 from nps_core.present.wallboard.link import PANELS, WallboardConfig
 from nps_core.present.wallboard.status import clock
 

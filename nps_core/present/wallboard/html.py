@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from html import escape
 
 from nps_core.present.formatting import format_nps
-from nps_core.present.theme import GROUP_COLORS, NPS_COLOR, ROLLING_COLOR
+from nps_core.present.palette import GROUP_COLORS, NPS_COLOR, ROLLING_COLOR
 from nps_core.present.wallboard.board import Board
 from nps_core.present.wallboard.link import PANELS, WallboardConfig
 from nps_core.present.wallboard.status import Status
