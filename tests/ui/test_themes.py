@@ -57,7 +57,8 @@ def test_the_chart_ranks_the_period_s_themes_by_impact(
     assert len(shares["data"]) == len(want.table)
     for panel in shares["data"]:
         values = numbers(panel["y"])
-        assert np.nanmin(values) >= 0 and np.nanmax(values) <= 1
+        assert np.nanmin(values) >= 0
+        assert np.nanmax(values) <= 1
 
 
 def test_choosing_a_theme_lists_its_comments_and_goes_into_the_link(
@@ -75,7 +76,8 @@ def test_choosing_a_theme_lists_its_comments_and_goes_into_the_link(
     ids = set(want.assignment[want.assignment == label].index)
     assert len(table) == len(ids)
     chosen = impact_chart(app)["data"][0]["marker"]["line"]["width"]
-    assert list(chosen).count(3) == 1 and chosen[0] == 3  # the chosen bar is outlined
+    assert list(chosen).count(3) == 1
+    assert chosen[0] == 3
 
     # With a group filter too: both apply.
     app.pills(key="cmt_groups").set_value(["detractor"]).run()
