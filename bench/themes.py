@@ -5,8 +5,14 @@ and Russian phrase banks, so many comments repeat), the evaluation set of
 tests/themes_eval replicated, and the random-word comments of bench/text.py (nearly
 all distinct: the worst case for the per-comment work). Each is themed in a fresh
 Python process — nothing cached, stop lists and stemmers loaded by that first call —
-and the seconds of the call are printed.
+and the seconds of the call are printed, with the CPU seconds it used (on a machine
+other processes keep busy, the wall time is longer than the work).
 Target: at most 5 s for each.
+
+``--screenshots DIR`` instead saves the Comments page's Themes section on the demo
+shop (60,000 reviews, last 90 days, with one pinned theme) as ``DIR/themes.png``,
+``DIR/themes-share.png`` (share over time) and ``DIR/themes-chosen.png`` (after a
+click on a theme's bar: its comments listed).
 
 Run from the repository root:  .venv/bin/python -m bench.themes [--corpus NAME]
 """
@@ -17,16 +23,22 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from bench.pages import WIDTH, start_streamlit
 from bench.text import SEED, synthetic
-from nps_core import find_themes, groups_of
-from nps_core.server.demo import generate_reviews
-from tests.support.paths import ROOT
+from nps_core import PinnedTheme, find_themes, groups_of
+from nps_core.data.pinned import PINNED_FILE, JsonPinnedStore
+from nps_core.server.demo import DEMO_SHOP_ID, generate_reviews
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+from tests.support.paths import APP, ROOT
+from tests.support.servers import stop
 
 N = 100_000
 TARGET_S = 5.0
@@ -70,9 +82,9 @@ def child(corpus: str) -> None:
     """Build one corpus, theme it once, print the figures as JSON."""
     t0 = time.perf_counter()
     frame = BUILDERS[corpus](N)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     themes = find_themes(frame)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     distinct = int(frame["comment"].nunique())
     covered = float(themes.assignment.notna().mean())
     print(
@@ -85,6 +97,7 @@ def child(corpus: str) -> None:
                 "covered": round(covered, 3),
                 "setup_s": round(t1 - t0, 2),
                 "themes_s": round(t2 - t1, 2),
+                "cpu_s": round(c2 - c1, 2),
                 "labels": themes.table["label"].head(6).tolist(),
             },
             ensure_ascii=False,
@@ -92,13 +105,63 @@ def child(corpus: str) -> None:
     )
 
 
+SCREEN_REVIEWS = 60_000
+SCREEN_PIN = PinnedTheme("Delays", ("late", "delay", "опоздал", "задержка"))
+CHART = ".st-key-cmt_theme_chart0"
+
+
+def screenshots(folder: Path) -> None:
+    """The Themes section in Chromium, saved as PNG files in `folder`."""
+    from playwright.sync_api import sync_playwright
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-themes-") as tmp:
+        data = Path(tmp) / "data"
+        JsonPinnedStore(data / PINNED_FILE).save(f"demo|{DEMO_SHOP_ID}", [SCREEN_PIN])
+        url, process = start_streamlit(APP, data, SCREEN_REVIEWS)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": WIDTH, "height": 1500})
+                page.goto(f"{url}/comments?period=90d", timeout=300_000)
+                wait_for_app(page, timeout=300_000)
+                page.wait_for_selector(f"{CHART} .main-svg .bars .point path", timeout=300_000)
+                page.wait_for_timeout(1000)
+                page.screenshot(path=str(folder / "themes.png"))
+                page.get_by_role("tab", name="Share over time").click()
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(folder / "themes-share.png"))
+                page.get_by_role("tab", name="What each theme costs").click()
+                box = page.locator(f"{CHART} .bars .point path").first.bounding_box()
+                assert box is not None
+                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                page.wait_for_function("() => location.search.includes('theme=')")
+                wait_for_app(page)
+                # Streamlit scrolls inside its main block: grow the window to all of it.
+                height = page.evaluate(
+                    "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+                )
+                page.set_viewport_size({"width": WIDTH, "height": height})
+                page.wait_for_timeout(2000)
+                page.screenshot(path=str(folder / "themes-chosen.png"))
+                browser.close()
+        finally:
+            stop(process)
+    for name in ("themes", "themes-share", "themes-chosen"):
+        print(f"saved {folder / name}.png")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=CORPORA, help="only this corpus")
+    parser.add_argument("--screenshots", type=Path, help="save the Themes section's PNGs here")
     parser.add_argument("--child", choices=CORPORA, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
+        return
+    if args.screenshots:
+        screenshots(args.screenshots)
         return
     for corpus in [args.corpus] if args.corpus else CORPORA:
         out = subprocess.run(
@@ -113,7 +176,8 @@ def main() -> None:
         print(
             f"{corpus:>6}: {figures['comments']:,} comments ({figures['distinct']:,} distinct), "
             f"{figures['themes']} themes, {figures['covered']:.0%} in a theme — "
-            f"find_themes {figures['themes_s']:.2f} s cold [{verdict}]"
+            f"find_themes {figures['themes_s']:.2f} s cold ({figures['cpu_s']:.2f} s of CPU) "
+            f"[{verdict}]"
         )
         print(f"        top labels: {'; '.join(figures['labels'])}")
 

@@ -43,7 +43,7 @@ SHARE_COLUMNS: tuple[str, ...] = ("period", "theme", "mentions", "commenters", "
 # in the promoters'; one whose impact cannot be told (no one else to compare) in grey.
 NO_IMPACT_COLOR = "#999999"
 CHOSEN_OUTLINE = "#1F2933"
-_PINNED_MARK = "📌 "
+_PINNED_MARK = " (pinned)"  # plain text: chart fonts may lack emoji
 _FACET_COLUMNS = 3
 
 
@@ -106,10 +106,13 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
     """Themes ranked by impact (``Themes.table`` order), costliest on top.
 
     Each bar's length is the theme's impact in NPS points and its y value the theme's
-    label, which a click on the bar reports back; the axis marks pinned themes 📌 and
+    label, which a click on the bar reports back; the axis marks pinned themes "(pinned)" and
     the `chosen` theme's bar is outlined.
     """
     impact = table["impact"].to_numpy(dtype=float)
+    # Room on both sides for the values written beyond the bars' ends.
+    low, high = min(np.nanmin(impact, initial=0.0), 0.0), max(np.nanmax(impact, initial=0.0), 0.0)
+    pad = 0.18 * max(high - low, 0.5)
     labels = table["label"].astype(str).tolist()
     colors = np.where(
         np.isnan(impact),
@@ -117,7 +120,7 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
         np.where(impact > 0, GROUP_COLORS["detractor"], GROUP_COLORS["promoter"]),
     )
     names = [
-        f"{_PINNED_MARK}{label}" if pinned else label
+        f"{label}{_PINNED_MARK}" if pinned else label
         for label, pinned in zip(labels, table["pinned"], strict=True)
     ]
     trace: dict[str, Any] = {
@@ -157,6 +160,7 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
                 "tickformat": "+.1f",
                 "zeroline": True,
                 "zerolinecolor": "#888888",
+                "range": [low - (pad if low < 0 else 0), high + pad],
             },
             "clickmode": "event+select",
             "dragmode": False,

@@ -120,7 +120,7 @@ def test_pinning_a_theme_tracks_it_and_keeps_it_in_the_data_folder(
     assert list(bars["y"]) == want.table["label"].tolist()
     assert "Delays" in list(bars["y"])
     ticks = impact_chart(app)["layout"]["yaxis"]["ticktext"]
-    assert "📌 Delays" in ticks
+    assert "Delays (pinned)" in ticks
     saved = json.loads((tmp_path / "data" / PINNED_FILE).read_text(encoding="utf-8"))
     [entries] = saved["shops"].values()
     assert entries == [{"name": "Delays", "words": list(DELAYS.words)}]
