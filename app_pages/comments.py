@@ -59,39 +59,45 @@ st.text_input(
 st.subheader("Themes")
 found = theme_view.themes(ctx)
 st.caption(themes_caption(found.table, found.assignment, found.commented))
+# Only the open tab runs (on_change="rerun"): each view costs a chart or a computation.
 cost_tab, share_tab, terms_tab = st.tabs(
-    ["What each theme costs", "Share over time", "Distinctive terms"]
+    theme_view.VIEWS, key=theme_view.KEY_VIEW, on_change="rerun"
 )
 with cost_tab:
-    if not found.table.empty:
+    if cost_tab.open and not found.table.empty:
         theme_view.impact_chart(found)
-    theme_view.theme_pills(found)
 with share_tab:
-    if not found.table.empty:
+    if share_tab.open and not found.table.empty:
         theme_view.share_chart(ctx, found)
+with terms_tab:
+    if terms_tab.open:
+        terms = view.terms(ctx)
+        terms_help = (
+            "Words and two-word phrases most typical of one side compared with the other "
+            "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
+            "Choose one to list the comments that contain it."
+        )
+        sides = (
+            ("detractors", terms.detractor, terms.n_detractor, view.KEY_TERM_DETRACTOR),
+            ("promoters", terms.promoter, terms.n_promoter, view.KEY_TERM_PROMOTER),
+        )
+        for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
+            with column:
+                view.term_pills(
+                    f"Typical of {side} ({comments:,} comments)",
+                    shown_terms(typical, TERMS_SHOWN),
+                    key=key,
+                    help=terms_help,
+                )
+        view.unlisted_term_button()
+# Below the tabs: the theme chips, or where the terms are open, the chosen theme alone.
+if terms_tab.open:
+    theme_view.theme_button()
+else:
+    theme_view.theme_pills(found)
+    view.term_button()
 with st.expander("Pinned themes"):
     theme_view.pinned_form(ctx)
-
-terms = view.terms(ctx)
-terms_help = (
-    "Words and two-word phrases most typical of one side compared with the other "
-    "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
-    "Choose one to list the comments that contain it."
-)
-sides = (
-    ("detractors", terms.detractor, terms.n_detractor, view.KEY_TERM_DETRACTOR),
-    ("promoters", terms.promoter, terms.n_promoter, view.KEY_TERM_PROMOTER),
-)
-with terms_tab:
-    for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
-        with column:
-            view.term_pills(
-                f"Typical of {side} ({comments:,} comments)",
-                shown_terms(typical, TERMS_SHOWN),
-                key=key,
-                help=terms_help,
-            )
-    view.unlisted_term_button()
 filters = view.current_filters()
 view.sync_url(filters)
 

@@ -129,9 +129,13 @@ def screenshots(folder: Path) -> None:
                 page.wait_for_timeout(1000)
                 page.screenshot(path=str(folder / "themes.png"))
                 page.get_by_role("tab", name="Share over time").click()
+                page.wait_for_selector(".st-key-cmt_theme_shares .main-svg", timeout=60_000)
+                wait_for_app(page)
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(folder / "themes-share.png"))
                 page.get_by_role("tab", name="What each theme costs").click()
+                page.wait_for_selector(f"{CHART} .main-svg .bars .point path", timeout=60_000)
+                wait_for_app(page)
                 box = page.locator(f"{CHART} .bars .point path").first.bounding_box()
                 assert box is not None
                 page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -42,6 +42,7 @@ __all__ = [
     "normalized_comments",
     "sync_url",
     "table_config",
+    "term_button",
     "term_pills",
     "terms",
     "unlisted_term_button",
@@ -126,13 +127,18 @@ def term_pills(label: str, terms: list[str], *, key: str, help: str) -> None:
     )
 
 
-def unlisted_term_button() -> None:
-    """A term from a link that no chip shows: say so, and offer to drop it."""
+def term_button() -> None:
+    """The chosen term, where no chip shows it (another tab): say so, offer to drop it."""
     term = chosen_term()
-    listed = any(st.session_state.get(key) for key in (KEY_TERM_DETRACTOR, KEY_TERM_PROMOTER))
-    if term and not listed:
+    if term:
         # The term is canonical (letters, digits, ' and -), so safe in a Markdown label.
         st.button(f"Term: {term} ✕", on_click=clear_term, help="Show the comments of every term")
+
+
+def unlisted_term_button() -> None:
+    """A term from a link that no chip shows: say so, and offer to drop it."""
+    if not any(st.session_state.get(key) for key in (KEY_TERM_DETRACTOR, KEY_TERM_PROMOTER)):
+        term_button()
 
 
 def current_filters() -> CommentFilters:

@@ -31,15 +31,20 @@ __all__ = [
     "KEY_THEME",
     "KEY_THEME_CHART",
     "KEY_THEME_PICK",
+    "KEY_VIEW",
+    "VIEWS",
     "chosen_theme",
     "impact_chart",
     "pinned_form",
     "share_chart",
+    "theme_button",
     "theme_pills",
     "themes",
 ]
 
 KEY_THEME = "cmt_theme"  # the chosen theme's label, "" for none
+KEY_VIEW = "cmt_theme_view"  # the open tab of the section
+VIEWS: tuple[str, ...] = ("What each theme costs", "Share over time", "Distinctive terms")
 KEY_THEME_PICK = "cmt_theme_pick"
 # The chart's key gets a generation number: a new one after every pick drops the
 # chart's own selection, so the outlined bar always shows the chosen theme.
@@ -119,6 +124,9 @@ def theme_pills(found: Themes) -> None:
     them gets a button that drops it."""
     labels = found.table["label"].tolist()
     chosen = chosen_theme()
+    if not labels:
+        theme_button()
+        return
     st.session_state[KEY_THEME_PICK] = chosen if chosen in labels else None
     st.pills(
         "Show the comments of a theme",
@@ -130,12 +138,19 @@ def theme_pills(found: Themes) -> None:
         help="Or click the theme's bar. Each comment has at most one main theme.",
         wrap=True,
     )
-    if chosen and chosen not in labels:
+    if chosen not in labels:
+        theme_button()
+
+
+def theme_button() -> None:
+    """The chosen theme, where no chip shows it: say so, and offer to drop it."""
+    chosen = chosen_theme()
+    if chosen:
         st.button(
             f"Theme: {_plain(chosen)} ✕",
             on_click=_choose,
             args=("",),
-            help="This period has no such theme; show the comments of every theme",
+            help="Show the comments of every theme",
         )
 
 

@@ -15,6 +15,7 @@ from nps_core.analysis.tokens import normalize_series
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.present.comments import CommentFilters, filter_mask
+from nps_core.ui.themes import KEY_VIEW
 from tests.support.apptest import AppFactory
 
 PAGE = "app_pages/comments.py"
@@ -96,6 +97,8 @@ def test_choosing_a_term_filters_by_it(
     app_factory: AppFactory, period_frame: Callable[[AppTest], pd.DataFrame]
 ) -> None:
     app = app_factory(PAGE)
+    app.session_state[KEY_VIEW] = "Distinctive terms"  # the tab with the terms
+    app.run()
     default_period_frame = period_frame(app)
     detractor_terms = app.pills(key="cmt_term_detractor")
     assert detractor_terms.options

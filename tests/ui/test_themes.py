@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from nps_core.analysis.themes import find_themes
 from nps_core.contract.pinned import PinnedTheme
 from nps_core.data.pinned import PINNED_FILE
+from nps_core.ui.themes import KEY_VIEW
 from tests.support.apptest import AppFactory, DemoApi
 from tests.support.shown import charts, expected_for, numbers
 
@@ -52,8 +53,13 @@ def test_the_chart_ranks_the_period_s_themes_by_impact(
     assert app.pills(key="cmt_theme_pick").options == want.table["label"].tolist()
     caption = next(c.value for c in app.caption if "ranked by impact" in c.value)
     assert caption.startswith(f"{len(want.table)} themes in ")
+    assert "cmt_theme_shares" not in charts(app)  # only the open tab runs
     # One small chart per theme, the same order, shares between 0 and 1.
+    app.session_state[KEY_VIEW] = "Share over time"
+    app.run()
+    assert not any(key.startswith("cmt_theme_chart") for key in charts(app))
     shares = charts(app)["cmt_theme_shares"]
+    assert [a["text"] for a in shares["layout"]["annotations"]] == want.table["label"].tolist()
     assert len(shares["data"]) == len(want.table)
     for panel in shares["data"]:
         values = numbers(panel["y"])
@@ -85,8 +91,13 @@ def test_choosing_a_theme_lists_its_comments_and_goes_into_the_link(
     in_theme = want.assignment == label
     assert shown_count(app) == int((in_theme & (frame["group"] == "detractor")).sum())
 
-    app.pills(key="cmt_theme_pick").set_value(None).run()
+    # On the distinctive terms' tab the chosen theme stays, with a button to drop it.
+    app.session_state[KEY_VIEW] = "Distinctive terms"
+    app.run()
+    assert app.query_params["theme"] == label
+    next(b for b in app.button if b.label == f"Theme: {label} ✕").click().run()
     assert "theme" not in app.query_params
+    assert shown_count(app) == int((frame["group"] == "detractor").sum())
 
 
 def test_a_link_reproduces_the_theme_and_an_unknown_one_can_be_dropped(
