@@ -97,7 +97,7 @@ else:
     theme_view.theme_pills(found)
     view.term_button()
 with st.expander("Pinned themes"):
-    theme_view.pinned_form(ctx)
+    theme_view.pinned_form(ctx, may_pin=visitor.rights.pin_themes)
 filters = view.current_filters()
 view.sync_url(filters)
 

@@ -112,22 +112,27 @@ def test_what_each_role_may_do() -> None:
     assert viewer.export
     assert not viewer.share_screens
     assert not viewer.read_log
+    assert not viewer.pin_themes
     assert "access" not in viewer.pages
     assert {"submit", "comments"} <= manager.pages
     assert manager.contacts
     assert manager.follow_up
+    assert manager.pin_themes
     assert not manager.share_screens
     assert "access" not in manager.pages
     assert admin.pages == frozenset(PAGES)
     assert admin.share_screens
     assert admin.read_log
+    assert admin.pin_themes
     screen = RIGHTS[Role.SCREEN]
     assert screen.pages == {"wallboard"}
     assert not screen.contacts
     assert not screen.export
+    assert not screen.pin_themes
     local = RIGHTS[Role.LOCAL]  # as before sign-in existed
     assert local.pages == set(PAGES) - {"access"}
     assert local.contacts
+    assert local.pin_themes
     assert local.export
 
 

@@ -61,12 +61,19 @@ class Rights:
     share_screens: bool = False  # create and revoke signed wall-screen links
     read_log: bool = False  # read the access log
     follow_up: bool = False  # follow customers up (the next issue's work)
+    pin_themes: bool = False  # pin and unpin the shop's tracked comment themes
 
 
 _BROWSE = frozenset({"overview", "segments", "comments", "wallboard"})
 RIGHTS: dict[Role, Rights] = {
     Role.VIEWER: Rights(pages=_BROWSE, export=True),
-    Role.MANAGER: Rights(pages=_BROWSE | {"submit"}, contacts=True, export=True, follow_up=True),
+    Role.MANAGER: Rights(
+        pages=_BROWSE | {"submit"},
+        contacts=True,
+        export=True,
+        follow_up=True,
+        pin_themes=True,
+    ),
     Role.ADMIN: Rights(
         pages=frozenset(PAGES),
         contacts=True,
@@ -74,10 +81,17 @@ RIGHTS: dict[Role, Rights] = {
         share_screens=True,
         read_log=True,
         follow_up=True,
+        pin_themes=True,
     ),
     Role.SCREEN: Rights(pages=frozenset({"wallboard"})),
     # As before sign-in existed: every page, contacts and export, nothing to administer.
-    Role.LOCAL: Rights(pages=_BROWSE | {"submit"}, contacts=True, export=True, follow_up=True),
+    Role.LOCAL: Rights(
+        pages=_BROWSE | {"submit"},
+        contacts=True,
+        export=True,
+        follow_up=True,
+        pin_themes=True,
+    ),
 }
 
 

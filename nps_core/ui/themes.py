@@ -175,15 +175,20 @@ def _unpin(ctx: FilterContext, name: str) -> None:
         _choose("")
 
 
-def pinned_form(ctx: FilterContext) -> None:
-    """The shop's pinned themes, each with an unpin button, and a form to pin one."""
+def pinned_form(ctx: FilterContext, *, may_pin: bool) -> None:
+    """The shop's pinned themes; for those who `may_pin`, unpin buttons and a form to
+    pin one (others see the list only)."""
     pins = pinned(ctx)
     for pin in pins:
         name_col, button_col = st.columns([5, 1], vertical_alignment="center")
         name_col.markdown(f"📌 **{_plain(pin.name)}** · {_plain(', '.join(pin.words))}")
-        button_col.button(
-            "Unpin", key=f"cmt_unpin_{pin.name}", on_click=_unpin, args=(ctx, pin.name)
-        )
+        if may_pin:
+            button_col.button(
+                "Unpin", key=f"cmt_unpin_{pin.name}", on_click=_unpin, args=(ctx, pin.name)
+            )
+    if not may_pin:
+        st.caption("Managers pin themes." if pins else "No pinned themes. Managers pin themes.")
+        return
     with st.form(_PIN_FORM, clear_on_submit=True, border=False):
         name_col, words_col = st.columns([1, 2])
         name = name_col.text_input("Theme name", key=KEY_PIN_NAME, max_chars=60)

@@ -19,7 +19,12 @@ from nps_core.server import ServerHandle, create_demo, start_server
 from tests.support.paths import APP
 
 __all__ = [
+    "ACCESS_SECRETS",
+    "ADMIN",
+    "LINK_KEY",
+    "MANAGER",
     "TIMEOUT",
+    "VIEWER",
     "AppFactory",
     "DemoApi",
     "clear_streamlit_caches",
@@ -73,6 +78,27 @@ def run_app(
         app.switch_page(page)
         app.run()
     return app
+
+
+# Secrets of a dashboard with sign-in, an access list and screen links, and one account
+# of each listed role.
+LINK_KEY = "a-test-link-key-of-forty-characters-0001"
+ACCESS_SECRETS: dict[str, Any] = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "a-cookie-secret-of-thirty-two-chars",
+        "client_id": "nps-dashboard",
+        "client_secret": "nps-dashboard-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    },
+    "access": {
+        "admins": ["boss@shop.com"],
+        "managers": ["anna@shop.com"],
+        "viewers": ["*@shop.com"],
+    },
+    "screens": {"link_key": LINK_KEY},
+}
+VIEWER, MANAGER, ADMIN = "viewer@shop.com", "anna@shop.com", "boss@shop.com"
 
 
 def signed_in(email: str) -> dict[str, Any]:

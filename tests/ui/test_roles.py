@@ -25,26 +25,11 @@ from nps_core.access.log import AccessLog
 from nps_core.access.registry import JsonLinkRegistry
 from nps_core.contract.wire import REVIEW_CONTACT_FIELDS
 from nps_core.present.contacts import MASK
-from tests.support.apptest import AppFactory, signed_in
+from tests.support.apptest import ACCESS_SECRETS as SECRETS
+from tests.support.apptest import ADMIN, MANAGER, VIEWER, AppFactory, signed_in
+from tests.support.apptest import LINK_KEY as KEY
 from tests.support.shown import expected_frames, state_of
 
-KEY = "a-test-link-key-of-forty-characters-0001"
-SECRETS: dict[str, Any] = {
-    "auth": {
-        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-        "cookie_secret": "a-cookie-secret-of-thirty-two-chars",
-        "client_id": "nps-dashboard",
-        "client_secret": "nps-dashboard-secret",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-    },
-    "access": {
-        "admins": ["boss@shop.com"],
-        "managers": ["anna@shop.com"],
-        "viewers": ["*@shop.com"],
-    },
-    "screens": {"link_key": KEY},
-}
-VIEWER, MANAGER, ADMIN = "viewer@shop.com", "anna@shop.com", "boss@shop.com"
 PAGES = {
     "overview": ("app_pages/overview.py", "Overview"),
     "segments": ("app_pages/segments.py", "Segments"),

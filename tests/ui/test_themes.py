@@ -14,7 +14,14 @@ from nps_core.analysis.themes import find_themes
 from nps_core.contract.pinned import PinnedTheme
 from nps_core.data.pinned import PINNED_FILE
 from nps_core.ui.themes import KEY_VIEW
-from tests.support.apptest import AppFactory, DemoApi
+from tests.support.apptest import (
+    ACCESS_SECRETS,
+    MANAGER,
+    VIEWER,
+    AppFactory,
+    DemoApi,
+    signed_in,
+)
 from tests.support.shown import charts, expected_for, numbers
 
 PAGE = "app_pages/comments.py"
@@ -155,3 +162,19 @@ def test_a_pin_without_words_is_refused(app_factory: AppFactory, tmp_path: Path)
     assert not app.exception
     assert any("needs at least one word" in w.value for w in app.warning)
     assert not (tmp_path / "data" / PINNED_FILE).exists()
+
+
+def test_viewers_see_pinned_themes_but_only_managers_pin(app_factory: AppFactory) -> None:
+    manager = app_factory(PAGE, secrets=ACCESS_SECRETS, user=signed_in(MANAGER))
+    assert not manager.exception
+    manager.text_input(key="cmt_pin_name").input(DELAYS.name)
+    manager.text_input(key="cmt_pin_words").input(", ".join(DELAYS.words))
+    next(b for b in manager.button if b.label == "Pin theme").click().run()
+    assert "Delays" in list(impact_chart(manager)["data"][0]["y"])
+
+    viewer = app_factory(PAGE, secrets=ACCESS_SECRETS, user=signed_in(VIEWER))
+    assert not viewer.exception
+    assert "Delays" in list(impact_chart(viewer)["data"][0]["y"])  # tracked for everyone
+    assert not [w for w in viewer.text_input if w.key in ("cmt_pin_name", "cmt_pin_words")]
+    assert not [b for b in viewer.button if b.label in ("Pin theme", "Unpin")]
+    assert any(c.value == "Managers pin themes." for c in viewer.caption)
