@@ -65,15 +65,12 @@ class Rights:
 
 
 _BROWSE = frozenset({"overview", "segments", "comments", "wallboard"})
+_MANAGE = Rights(
+    pages=_BROWSE | {"submit"}, contacts=True, export=True, follow_up=True, pin_themes=True
+)
 RIGHTS: dict[Role, Rights] = {
     Role.VIEWER: Rights(pages=_BROWSE, export=True),
-    Role.MANAGER: Rights(
-        pages=_BROWSE | {"submit"},
-        contacts=True,
-        export=True,
-        follow_up=True,
-        pin_themes=True,
-    ),
+    Role.MANAGER: _MANAGE,
     Role.ADMIN: Rights(
         pages=frozenset(PAGES),
         contacts=True,
@@ -85,13 +82,7 @@ RIGHTS: dict[Role, Rights] = {
     ),
     Role.SCREEN: Rights(pages=frozenset({"wallboard"})),
     # As before sign-in existed: every page, contacts and export, nothing to administer.
-    Role.LOCAL: Rights(
-        pages=_BROWSE | {"submit"},
-        contacts=True,
-        export=True,
-        follow_up=True,
-        pin_themes=True,
-    ),
+    Role.LOCAL: _MANAGE,
 }
 
 
