@@ -57,52 +57,13 @@ st.text_input(
 )
 
 st.subheader("Themes")
-found = theme_view.themes(ctx)
-st.caption(themes_caption(found.table, found.assignment, found.commented))
-# Only the open tab runs (on_change="rerun"): each view costs a chart or a computation.
-cost_tab, share_tab, terms_tab = st.tabs(
-    theme_view.VIEWS, key=theme_view.KEY_VIEW, on_change="rerun"
-)
-with cost_tab:
-    if cost_tab.open and not found.table.empty:
-        theme_view.impact_chart(found)
-with share_tab:
-    if share_tab.open and not found.table.empty:
-        theme_view.share_chart(ctx, found)
-with terms_tab:
-    if terms_tab.open:
-        terms = view.terms(ctx)
-        terms_help = (
-            "Words and two-word phrases most typical of one side compared with the other "
-            "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
-            "Choose one to list the comments that contain it."
-        )
-        sides = (
-            ("detractors", terms.detractor, terms.n_detractor, view.KEY_TERM_DETRACTOR),
-            ("promoters", terms.promoter, terms.n_promoter, view.KEY_TERM_PROMOTER),
-        )
-        for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
-            with column:
-                view.term_pills(
-                    f"Typical of {side} ({comments:,} comments)",
-                    shown_terms(typical, TERMS_SHOWN),
-                    key=key,
-                    help=terms_help,
-                )
-        view.unlisted_term_button()
-# Below the tabs: the theme chips, or where the terms are open, the chosen theme alone.
-if terms_tab.open:
-    theme_view.theme_button()
-else:
-    theme_view.theme_pills(found)
-    view.term_button()
-with st.expander("Pinned themes"):
-    theme_view.pinned_form(ctx, may_pin=visitor.rights.pin_themes)
+# Filled after the comments unless a theme is chosen: the table need not wait for them.
+themes_box = st.container()
 filters = view.current_filters()
 view.sync_url(filters)
-
-mask = filter_mask(ctx.frame, view.normalized_comments(ctx), filters, found.assignment)
-rows = ctx.frame[mask]
+found = theme_view.themes(ctx) if filters.theme else None
+chosen = None if found is None else found.assignment
+rows = ctx.frame[filter_mask(ctx.frame, view.normalized_comments(ctx), filters, chosen)]
 names = {"channel_names": ctx.channel_names, "category_names": ctx.category_names}
 tz = ctx.settings.timezone
 count_col, export_col = st.columns([4, 1], vertical_alignment="center")
@@ -129,3 +90,46 @@ st.dataframe(
     alt="Reviews of the period",
 )
 note_contacts(visitor, "Comments", period=f"{ctx.period.start}..{ctx.period.end}", rows=len(rows))
+
+with themes_box:
+    found = found or theme_view.themes(ctx)
+    st.caption(themes_caption(found.table, found.assignment, found.commented))
+    # Only the open tab runs (on_change="rerun"): each view costs a chart or a computation.
+    cost_tab, share_tab, terms_tab = st.tabs(
+        theme_view.VIEWS, key=theme_view.KEY_VIEW, on_change="rerun"
+    )
+    with cost_tab:
+        if cost_tab.open and not found.table.empty:
+            theme_view.impact_chart(found)
+    with share_tab:
+        if share_tab.open and not found.table.empty:
+            theme_view.share_chart(ctx, found)
+    with terms_tab:
+        if terms_tab.open:
+            terms = view.terms(ctx)
+            terms_help = (
+                "Words and two-word phrases most typical of one side compared with the other "
+                "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
+                "Choose one to list the comments that contain it."
+            )
+            sides = (
+                ("detractors", terms.detractor, terms.n_detractor, view.KEY_TERM_DETRACTOR),
+                ("promoters", terms.promoter, terms.n_promoter, view.KEY_TERM_PROMOTER),
+            )
+            for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
+                with column:
+                    view.term_pills(
+                        f"Typical of {side} ({comments:,} comments)",
+                        shown_terms(typical, TERMS_SHOWN),
+                        key=key,
+                        help=terms_help,
+                    )
+            view.unlisted_term_button()
+    # Below the tabs: the theme chips, or where the terms are open, the chosen theme alone.
+    if terms_tab.open:
+        theme_view.theme_button()
+    else:
+        theme_view.theme_pills(found)
+        view.term_button()
+    with st.expander("Pinned themes"):
+        theme_view.pinned_form(ctx, may_pin=visitor.rights.pin_themes)

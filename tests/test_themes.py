@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -292,3 +294,13 @@ def test_one_comment_period(comment: str) -> None:
     assert row["nps"] == -100.0
     assert math.isnan(row["impact"])  # no other commenter to compare with
     check_impacts(frame, pinned)
+
+
+def test_the_comments_page_loads_scikit_learn_only_to_find_themes() -> None:
+    # The page draws its comments before its themes: importing it must stay light.
+    code = (
+        "import sys, nps_core.ui.comments, nps_core.ui.themes, nps_core.present.themes; "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'Stemmer') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -8,14 +8,13 @@ Pure (no Streamlit): ``nps_core.ui.themes`` draws and caches, the page lays out.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nps_core.analysis.themes import Themes
 from nps_core.analysis.trend import trend
 from nps_core.present.formatting import (
     format_count,
@@ -26,6 +25,9 @@ from nps_core.present.formatting import (
     format_share,
 )
 from nps_core.present.palette import GROUP_COLORS, NPS_COLOR
+
+if TYPE_CHECKING:  # the engine loads scikit-learn: the page imports it only to find themes
+    from nps_core.analysis.themes import Themes
 
 __all__ = [
     "CHOSEN_OUTLINE",

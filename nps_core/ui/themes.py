@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from nps_core.analysis.themes import Themes, find_themes
 from nps_core.contract.pinned import PinnedTheme
 from nps_core.data.pinned import pinned_store
 from nps_core.data.settings import Settings
@@ -23,6 +23,9 @@ from nps_core.present.themes import impact_figure, share_figure, theme_shares
 from nps_core.ui.data import REVIEWS_TTL
 from nps_core.ui.display import CHART_CONFIG
 from nps_core.ui.filters import FilterContext
+
+if TYPE_CHECKING:  # the engine loads scikit-learn: imported when themes are first found
+    from nps_core.analysis.themes import Themes
 
 __all__ = [
     "KEY_PIN_NAME",
@@ -75,6 +78,8 @@ def pinned(ctx: FilterContext) -> list[PinnedTheme]:
 
 @st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner="Finding themes…")
 def _themes(_frame: pd.DataFrame, key: tuple[object, ...], pins: Pins) -> Themes:
+    from nps_core.analysis.themes import find_themes
+
     return find_themes(_frame, pinned=[PinnedTheme(name, words) for name, words in pins])
 
 
