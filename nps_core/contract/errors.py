@@ -1,18 +1,24 @@
 """Exceptions raised by the API client.
 
 Every error carries the HTTP status (``None`` for network failures) and the API's own
-message, so the dashboard can show it verbatim. No message ever holds the shop secret.
+message, so the dashboard can show it verbatim. No message, argument or attribute ever
+holds the shop secret, and none chains to a library exception that might (the client
+raises them ``from None``).
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AnswerTooLarge",
     "ApiUnavailable",
     "AuthError",
     "BadRequest",
+    "DeadlineExceeded",
+    "MalformedAnswer",
     "NpsApiError",
     "RateLimited",
     "ShopNotFound",
+    "UnexpectedStatus",
 ]
 
 
@@ -56,3 +62,24 @@ class RateLimited(NpsApiError):
 
 class ApiUnavailable(NpsApiError):
     """5xx, time-outs and network failures that outlasted every retry."""
+
+    # The server's Retry-After hint in seconds (a 503 may send one); not pickled.
+    retry_after: float | None = None
+
+
+class DeadlineExceeded(ApiUnavailable):
+    """A request, or a whole fetch, outlasted its deadline (a server that trickles)."""
+
+
+class MalformedAnswer(NpsApiError):
+    """An answer that cannot be read: not JSON, the wrong shape, a false
+    ``Content-Encoding``, or review objects that break the contract."""
+
+
+class AnswerTooLarge(MalformedAnswer):
+    """An answer larger, once decoded, than the client accepts (a compression bomb)."""
+
+
+class UnexpectedStatus(NpsApiError):
+    """A status the contract does not use: a redirect (never followed) or another 1xx,
+    3xx or 4xx."""

@@ -5,34 +5,47 @@ job. The client copes with every variant the contract lists — bare list or ``p
 envelope, ``message`` or ``payload.message``, ``rate`` or ``score``, ``client`` or
 ``client_id``, missing ``created_at`` or ``comment`` — and keeps the shop secret out of
 every repr, log line and exception.
+
+Every answer is read within bounds (``nps_core.data.answer``): a deadline per request,
+a largest decoded size, a known encoding; only 2xx answers are read as data (redirects
+are never followed). Whatever goes wrong ends in a typed ``NpsApiError``.
 """
 
 from __future__ import annotations
 
-import email.utils
-import json
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import httpx
-import orjson
 
 from nps_core.contract.errors import (
     ApiUnavailable,
     AuthError,
     BadRequest,
+    DeadlineExceeded,
+    MalformedAnswer,
     NpsApiError,
     RateLimited,
     ShopNotFound,
+    UnexpectedStatus,
 )
 from nps_core.contract.models import Category, Channel, Review
 from nps_core.contract.wire import CATEGORY_TEXTS, CREATE_FIELDS
+from nps_core.data.answer import (
+    DeadlineTransport,
+    deadline_scope,
+    error_message,
+    parse_json,
+    read_body,
+    retry_after_seconds,
+    unwrap,
+)
+from nps_core.data.redaction import REDACTED, redact, register_secret, secret_forms
 from nps_core.data.wire_table import review_records
 
 __all__ = ["NpsClient", "redact", "secret_forms"]
@@ -42,120 +55,27 @@ logger = logging.getLogger("nps_core.data.client")
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # Network-level failures worth another try; anything else is a bug, not an outage.
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-REDACTED = "***"
 # Create fields sent even when empty (the server then names what is missing).
 _ALWAYS_SENT = frozenset({"shop_id", "channel", "category", "rate"})
+# The largest answer read, decoded: 1000 reviews with the longest comments fit many times.
+MAX_ANSWER_BYTES = 64 * 2**20
+# An error answer is read for its message only.
+_ERROR_BODY_BYTES = 64 * 1024
 
 
-class _SecretFilter(logging.Filter):
-    """Rewrites log records so no registered secret survives, whoever logs the URL."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-        self._lock = threading.Lock()
-
-    def add(self, secret: str) -> None:
-        with self._lock:
-            self.secrets.update(secret_forms(secret))
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            cleaned = redact(message, self.secrets)
-            if cleaned != message:
-                record.msg, record.args = cleaned, None
-        return True
+def _retryable(error: NpsApiError) -> bool:
+    """429, the 5xx statuses that mean "try again", time-outs and network failures."""
+    return error.status is None or error.status in RETRYABLE_STATUS
 
 
-_secret_filter = _SecretFilter()
-# httpx logs every request URL (query string included) at INFO. A logger's filters do
-# not apply to its children's records, hence this module's own logger too.
-for _name in ("httpx", "nps_core", logger.name):
-    logging.getLogger(_name).addFilter(_secret_filter)
-
-
-def secret_forms(secret: str) -> list[str]:
-    """The secret as given and as it travels in a URL, longest first.
-
-    httpx logs the request URL, where a secret with characters such as ``/``, ``+``
-    or non-ASCII letters appears percent-encoded, not as given.
-    """
-    forms = {
-        secret,
-        quote(secret, safe=""),
-        quote_plus(secret),
-        str(httpx.QueryParams({"s": secret})).removeprefix("s="),
-    }
-    return sorted(forms, key=len, reverse=True)
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every non-empty secret replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-# orjson is several times faster than the stdlib but reads integers of 2**64 and more
-# (20 digits or longer) as floats. Mapping every digit to "1" and every other byte to
-# "0" turns "is there such a number?" into one substring search, at C speed.
-_DIGIT_MAP = bytes(49 if 48 <= byte <= 57 else 48 for byte in range(256))
-_TWENTY_DIGITS = b"1" * 20
-
-
-def _json(response: httpx.Response) -> Any:
-    content = response.content
-    try:
-        if _TWENTY_DIGITS in content.translate(_DIGIT_MAP):
-            return json.loads(content)  # exact for integers of any size
-        return orjson.loads(content)
-    except ValueError:  # both parsers' decode errors derive from it
-        raise NpsApiError(response.status_code, "the API's answer is not JSON") from None
-
-
-def _unwrap(body: Any, key: str) -> list[dict[str, Any]]:
-    """A bare JSON array, or the announced ``{"status", "payload": {key: [...]}}``."""
-    if isinstance(body, list):
-        return body
-    if isinstance(body, dict):
-        payload = body.get("payload", body)
-        if isinstance(payload, list):
-            return payload
-        if isinstance(payload, dict) and isinstance(payload.get(key), list):
-            return payload[key]
-    raise NpsApiError(200, f"unexpected response shape for {key}")
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The API's message, from ``message`` or ``payload.message``, else the reason."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        if isinstance(body.get("message"), str):
-            return body["message"]
-        payload = body.get("payload")
-        if isinstance(payload, dict) and isinstance(payload.get("message"), str):
-            return payload["message"]
-    return response.reason_phrase or f"HTTP {response.status_code}"
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """``Retry-After`` as seconds: either a number or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+def _catalog_item(item: Any, key: str) -> dict[str, Any]:
+    """A category or channel object: a text ``code``, texts or nothing elsewhere."""
+    if not isinstance(item, dict) or not isinstance(item.get("code"), str | int):
+        raise MalformedAnswer(200, f"an item of {key} is not an object with a code")
+    for name, value in item.items():
+        if name != "code" and value is not None and not isinstance(value, str | int):
+            raise MalformedAnswer(200, f"an item of {key} has a malformed {name[:40]!r}")
+    return item
 
 
 class NpsClient:
@@ -164,6 +84,11 @@ class NpsClient:
     Thread-safe: the fetch layer shares one client between its workers. When any call
     is answered 429, every call waits out the same pause, so parallel workers back off
     together instead of hammering the API.
+
+    ``timeout`` bounds each network operation, ``deadline`` a whole request (one
+    attempt: connecting, sending, every byte of the answer), ``max_answer_bytes`` the
+    answer once decoded. Each endpoint takes ``until`` (``time.monotonic``), a deadline
+    of the caller's beyond which no attempt, retry or pause runs.
     """
 
     def __init__(
@@ -173,6 +98,8 @@ class NpsClient:
         shop_secret: str | None = None,
         *,
         timeout: float = 10.0,
+        deadline: float = 30.0,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         retries: int = 3,
         transport: httpx.BaseTransport | None = None,
         backoff: float = 0.5,
@@ -184,17 +111,20 @@ class NpsClient:
         self.shop_id = shop_id
         self._secret = shop_secret or None
         if self._secret:
-            _secret_filter.add(self._secret)
+            register_secret(self._secret)
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.deadline = deadline
+        self.max_answer_bytes = max_answer_bytes
         self._sleep = sleep
         # The shared 429 pause is kept on this clock; tests pair it with `sleep`.
         self._clock = clock
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=timeout,
-            transport=transport,
+            transport=transport or DeadlineTransport(),
+            follow_redirects=False,
             headers={"Accept": "application/json", "User-Agent": "nps-dashboard/0.1"},
         )
         self._lock = threading.Lock()
@@ -227,8 +157,11 @@ class NpsClient:
 
     # -- endpoints -------------------------------------------------------------------
 
-    def categories(self) -> list[Category]:
-        body = _json(self._request("GET", "/nps/categories", params={"shop_id": self.shop_id}))
+    def _catalog(self, key: str, until: float | None) -> list[dict[str, Any]]:
+        body = self._request("GET", f"/nps/{key}", params={"shop_id": self.shop_id}, until=until)
+        return [_catalog_item(item, key) for item in unwrap(parse_json(body, 200), key)]
+
+    def categories(self, *, until: float | None = None) -> list[Category]:
         return [
             Category(
                 code=str(item["code"]),
@@ -236,14 +169,13 @@ class NpsClient:
                 id=item.get("id"),
                 **{text: item.get(text) for text in CATEGORY_TEXTS},
             )
-            for item in _unwrap(body, "categories")
+            for item in self._catalog("categories", until)
         ]
 
-    def channels(self) -> list[Channel]:
-        body = _json(self._request("GET", "/nps/channels", params={"shop_id": self.shop_id}))
+    def channels(self, *, until: float | None = None) -> list[Channel]:
         return [
             Channel(code=str(item["code"]), name=item.get("name"), id=item.get("id"))
-            for item in _unwrap(body, "channels")
+            for item in self._catalog("channels", until)
         ]
 
     def raw_reviews(
@@ -252,11 +184,14 @@ class NpsClient:
         date_to: date | str | None = None,
         channel: str | None = None,
         category: str | None = None,
-    ) -> list[dict[str, Any]]:
+        *,
+        until: float | None = None,
+    ) -> list[Any]:
         """One ``/nps/reviews`` call, the review objects as the API sent them.
 
-        The fetch layer reads these column by column (``nps_core.data.wire_table``);
-        building a dataclass per review costs more than the frame it ends in.
+        The fetch layer reads (and checks) these column by column
+        (``nps_core.data.wire_table``); building a dataclass per review costs more than
+        the frame it ends in.
         """
         params: dict[str, str] = {"shop_id": self.shop_id}
         if self._secret:
@@ -268,7 +203,8 @@ class NpsClient:
             params["channel"] = channel
         if category is not None:
             params["category"] = category
-        return _unwrap(_json(self._request("GET", "/nps/reviews", params=params)), "reviews")
+        body = self._request("GET", "/nps/reviews", params=params, until=until)
+        return unwrap(parse_json(body, 200), "reviews")
 
     def reviews(
         self,
@@ -280,7 +216,8 @@ class NpsClient:
         """One ``/nps/reviews`` call: at most the API's cap (1000), no splitting.
 
         Read by the fetch layer's rules (``wire_table.review_records``): ``created_at``
-        in UTC, empty texts as None, numeric client ids as exact ints.
+        in UTC, empty texts as None, numeric client ids as exact ints. A review object
+        that breaks the contract makes the whole answer a ``MalformedAnswer``.
         """
         rows = self.raw_reviews(date_from, date_to, channel, category)
         return [Review(**record) for record in review_records(rows)]
@@ -315,11 +252,17 @@ class NpsClient:
 
     # -- transport -------------------------------------------------------------------
 
-    def _wait_for_shared_pause(self) -> None:
+    def _wait_for_shared_pause(self, until: float | None) -> None:
         with self._lock:
             delay = self._resume_at - self._clock()
         if delay > 0:
-            self._sleep(delay)
+            self._pause(delay, until)
+
+    def _pause(self, seconds: float, until: float | None) -> None:
+        """Sleep, unless that would outlast the caller's deadline."""
+        if until is not None and time.monotonic() + seconds >= until:
+            raise DeadlineExceeded(None, "the API was still failing when time ran out")
+        self._sleep(seconds)
 
     def _pause_everyone(self, seconds: float) -> None:
         with self._lock:
@@ -336,38 +279,79 @@ class NpsClient:
         *,
         params: Mapping[str, str] | None = None,
         json_body: Mapping[str, Any] | None = None,
-    ) -> httpx.Response:
-        """Send with retries; the first successful response, or the last error raised."""
+        until: float | None = None,
+    ) -> bytes:
+        """Send with retries; the first 2xx answer's body, or the last error raised."""
         last_error: NpsApiError | None = None
         for attempt in range(self.retries + 1):
-            self._wait_for_shared_pause()
+            self._wait_for_shared_pause(until)
+            if until is not None and time.monotonic() >= until:
+                raise DeadlineExceeded(None, "no time was left for another request")
             with self._lock:
                 self._requests += 1
             try:
-                response = self._http.request(method, path, params=params, json=json_body)
-            except RETRYABLE_ERRORS as exc:
-                # `from None`: httpx's exceptions carry the request URL, secret included.
-                last_error = ApiUnavailable(None, f"{type(exc).__name__}: {self._clean(exc)}")
-                logger.info("%s %s failed (%s), attempt %d", method, path, last_error, attempt)
-                if attempt < self.retries:
-                    self._sleep(self._backoff(attempt))
-                continue
-            if response.status_code < 400:
-                return response
-            message = self._clean(_error_message(response))
-            status = response.status_code
-            if status not in RETRYABLE_STATUS:
-                raise self._error_for(status, message, response)
-            last_error = self._error_for(status, message, response)
-            logger.info("%s %s answered %d, attempt %d", method, path, status, attempt)
+                return self._attempt(method, path, params, json_body, until)
+            except (ApiUnavailable, RateLimited) as error:
+                if not _retryable(error):
+                    raise
+                last_error = error
+            logger.info("%s %s failed (%s), attempt %d", method, path, last_error, attempt)
             if attempt < self.retries:
-                hint = _retry_after_seconds(response.headers.get("Retry-After"))
-                if status == 429:
-                    self._pause_everyone(min(hint or self._backoff(attempt), self.max_backoff))
-                else:
-                    self._sleep(min(hint, self.max_backoff) if hint else self._backoff(attempt))
+                delay = self._retry_delay(last_error, attempt)
+                if delay > 0:
+                    self._pause(delay, until)
         assert last_error is not None
         raise last_error
+
+    def _retry_delay(self, error: NpsApiError, attempt: int) -> float:
+        """How long to wait before the next attempt (0 when a 429 paused everyone)."""
+        hint = error.retry_after if isinstance(error, RateLimited | ApiUnavailable) else None
+        if isinstance(error, RateLimited):
+            self._pause_everyone(min(hint or self._backoff(attempt), self.max_backoff))
+            return 0.0
+        return min(hint, self.max_backoff) if hint else self._backoff(attempt)
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json_body: Mapping[str, Any] | None,
+        until: float | None,
+    ) -> bytes:
+        """One request; its body if 2xx, else the error its status (or failure) means."""
+        deadline = time.monotonic() + self.deadline
+        if until is not None:
+            deadline = min(deadline, until)
+        failure: NpsApiError | None = None
+        try:
+            with deadline_scope(deadline):
+                request = self._http.build_request(method, path, params=params, json=json_body)
+                response = self._http.send(request, stream=True)
+                try:
+                    status = response.status_code
+                    limit = self.max_answer_bytes if 200 <= status < 300 else _ERROR_BODY_BYTES
+                    body = read_body(response, limit, deadline)
+                finally:
+                    response.close()
+        except httpx.HTTPError as exc:
+            failure = self._failure(exc, deadline)
+        if failure is not None:
+            # Raised outside the handler, so neither __cause__ nor __context__ holds
+            # httpx's exception: it carries the request URL, secret included.
+            raise failure
+        if 200 <= status < 300:
+            return body
+        message = self._clean(error_message(status, response.reason_phrase, body))
+        raise self._error_for(status, message, response)
+
+    def _failure(self, exc: httpx.HTTPError, deadline: float) -> NpsApiError:
+        if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline:
+            return DeadlineExceeded(None, "the API's answer did not arrive in time")
+        text = f"{type(exc).__name__}: {self._clean(exc)}"
+        if isinstance(exc, RETRYABLE_ERRORS):
+            return ApiUnavailable(None, text)
+        return UnexpectedStatus(None, text)
 
     def _error_for(self, status: int, message: str, response: httpx.Response) -> NpsApiError:
         if status == 400:
@@ -377,11 +361,15 @@ class NpsClient:
         if status == 404:
             return ShopNotFound(status, message)
         if status == 429:
-            retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             return RateLimited(status, message, retry_after)
         if status >= 500:
-            return ApiUnavailable(status, message)
-        return NpsApiError(status, message)
+            error = ApiUnavailable(status, message)
+            error.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            return error
+        if 300 <= status < 400:
+            return UnexpectedStatus(status, f"a redirect, not followed ({message})")
+        return UnexpectedStatus(status, message)
 
     def _clean(self, value: object) -> str:
         return redact(str(value), secret_forms(self._secret) if self._secret else [])

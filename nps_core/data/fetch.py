@@ -11,13 +11,19 @@ deployments) whether a review carries a date at all. None of that changes the re
   cap is reported in ``ReviewSet.truncated``: never dropped silently.
 * Legacy servers (no ``created_at``) are read one day per request so each review gets
   its day from the window it came in.
+* An answer may be cut shorter than the documented cap without a word: such answers
+  are detected and split too (``nps_core.data.caps``), and a cap proven is remembered.
+* Review objects that break the contract are left out, never coerced, and named in
+  ``ReviewSet.rejected``; a result with any is not complete.
 * Closed days (older than two days in UTC) fetched whole are kept in a ``ReviewCache``
-  and never asked for again; when the API fails the last good copy is served, marked
-  stale. Auth errors are never masked.
+  and never asked for again; when the API fails — any ``NpsApiError``: an outage, an
+  unreadable answer, the fetch's deadline passing — the last good copy is served,
+  marked stale. Auth errors are never masked.
 """
 
 from __future__ import annotations
 
+import time as clock
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -36,6 +42,7 @@ from nps_core.data.planner import (
     LegacyPlanner,
     Planner,
     Progress,
+    Rejection,
     Traits,
     Truncation,
     date_range,
@@ -44,7 +51,9 @@ from nps_core.data.planner import (
 from nps_core.data.wire_table import store_table
 
 __all__ = [
+    "FETCH_DEADLINE",
     "Progress",
+    "Rejection",
     "ReviewSet",
     "Truncation",
     "empty_frame",
@@ -56,6 +65,8 @@ __all__ = [
 OPEN_DAYS = 3
 # A settled day (closed, cut by the cap at the finest split) is asked again this often.
 SETTLED_RECHECK = timedelta(hours=1)
+# Seconds a fetch may take before it gives up (and serves the last good copy, if any).
+FETCH_DEADLINE = 120.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,6 +79,8 @@ class ReviewSet:
     tz: str
     complete: bool
     truncated: tuple[Truncation, ...] = ()
+    # Review objects the API sent that broke the contract, left out (never coerced).
+    rejected: tuple[Rejection, ...] = ()
     stale: bool = False
     error: NpsApiError | None = None
     fetched_at: datetime | None = None
@@ -98,12 +111,15 @@ def fetch_reviews(
     page_limit: int = PAGE_LIMIT,
     source: str | None = None,
     now: datetime | None = None,
+    deadline: float = FETCH_DEADLINE,
 ) -> ReviewSet:
     """Every review created from ``start`` to ``end`` (both inclusive, days in ``tz``).
 
     Channel and category filters are applied to whole fetched days, so that what is
     fetched once can be cached and reused under any filter. ``source`` names the cache
-    namespace (default: base URL and shop id).
+    namespace (default: base URL and shop id). ``page_limit`` is the longest answer the
+    API is documented to send; ``deadline`` the seconds the fetch may take, after which
+    it ends in ``DeadlineExceeded`` (or the stale copy).
     """
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
@@ -116,6 +132,7 @@ def fetch_reviews(
         progress=progress,
         max_workers=max_workers,
         page_limit=page_limit,
+        until=clock.monotonic() + deadline,
     )
     return fetch.run()
 
@@ -167,6 +184,7 @@ class _Fetch:
     progress: Progress | None
     max_workers: int
     page_limit: int
+    until: float
     traits: Traits = field(init=False)
     requests_before: int = field(init=False)
 
@@ -200,6 +218,7 @@ class _Fetch:
                     self.page_limit,
                     self.max_workers,
                     self.progress,
+                    self.until,
                 )
             except AuthError:
                 raise
@@ -249,8 +268,9 @@ class _Fetch:
             table = interleave(on_days(stored.table, cached), fetched)
         return self._result(
             table,
-            complete=not truncated,
+            complete=not truncated and not planner.rejected,
             truncated=tuple(truncated),
+            rejected=tuple(planner.rejected),
             fetched_at=fetched_at,
             cached_days=days - len(missing),
         )
@@ -263,10 +283,13 @@ class _Fetch:
         missing: list[date],
         fetched_at: datetime,
     ) -> None:
-        """Store the fetched days: closed ones as complete, or settled when cut."""
+        """Store the fetched days: closed ones as complete, or settled when cut. A day an
+        answer with rejected objects may have covered stays provisional: asked again."""
         closed_before = self.now.date() - timedelta(days=OPEN_DAYS - 1)
-        incomplete = _days_touched(planner.truncated, legacy=bool(self.traits.legacy))
-        closed = [d for d in missing if d < closed_before]
+        legacy = bool(self.traits.legacy)
+        incomplete = _days_touched(planner.truncated, legacy=legacy)
+        spoilt = _days_rejected(planner.rejected, legacy=legacy)
+        closed = [d for d in missing if d < closed_before and d not in spoilt]
         cache.save(
             self.source,
             fetched,
@@ -321,3 +344,16 @@ def _days_touched(truncated: Sequence[Truncation], *, legacy: bool) -> set[date]
     """Stored days a truncated server day may have left incomplete."""
     spread = (0,) if legacy else (-1, 0, 1)
     return {t.day + timedelta(days=k) for t in truncated for k in spread}
+
+
+def _days_rejected(rejected: Sequence[Rejection], *, legacy: bool) -> set[date]:
+    """Stored days an answer with rejected objects may have covered (a malformed object
+    has no reliable time: every day of its window, and on a dated server a day either
+    side, for the server's day may begin before or after UTC midnight, and one more at
+    the end, which the answer covers when ``date_to`` is exclusive or unknown)."""
+    before, after = (0, 0) if legacy else (1, 2)
+    return {
+        r.window.first + timedelta(days=k)
+        for r in rejected
+        for k in range(-before, r.window.days + after)
+    }

@@ -10,23 +10,37 @@ channel, then by category. A day × channel × category still at the cap is reco
 
 Legacy servers (no ``created_at``) are read one day per request so each review gets its
 day from the window it came in; the ``date_to`` rule is probed once and remembered.
+
+The cap is the documented one unless a smaller one shows (``nps_core.data.caps``):
+once every window is in, answers that may have been cut are split and checked. Review
+objects that break the contract are left out of each answer and recorded per window
+(``Rejection``). Every request ends by the fetch's deadline (``until``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nps_core.data.caps import CapCheck
 from nps_core.data.client import NpsClient
+from nps_core.data.windows import (
+    Rejection,
+    Traits,
+    Truncation,
+    Window,
+    chunks,
+    date_range,
+    day_runs,
+)
 from nps_core.data.wire_table import raw_table
 
 __all__ = [
@@ -34,6 +48,7 @@ __all__ = [
     "LegacyPlanner",
     "Planner",
     "Progress",
+    "Rejection",
     "Traits",
     "Truncation",
     "Window",
@@ -50,67 +65,8 @@ TARGET_FILL = 0.7
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Truncation:
-    """A finest-grained window that still hit the cap: some reviews are missing."""
-
-    day: date
-    channel: str | None
-    category: str | None
-    returned: int
-
-
-@dataclass(frozen=True)
-class Window:
-    """Server days ``first..last`` (both meant inclusive), optionally one segment."""
-
-    first: date
-    last: date
-    channel: str | None = None
-    category: str | None = None
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-
-@dataclass
-class Traits:
-    """What a fetch learns about the server; remembered in the cache."""
-
-    legacy: bool | None = None
-    inclusive: bool | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"legacy": self.legacy, "inclusive": self.inclusive}
-
-
 class _SwitchToLegacy(Exception):
     """Raised inside a worker when an answer turns out to carry no timestamps."""
-
-
-def _day_runs(days: Sequence[date]) -> list[tuple[date, date]]:
-    """Sorted days as runs of consecutive days."""
-    runs: list[tuple[date, date]] = []
-    for day in sorted(days):
-        if runs and day == runs[-1][1] + timedelta(days=1):
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
-
-
-def date_range(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-def _chunks(first: date, last: date, size: int) -> list[Window]:
-    windows = []
-    while first <= last:
-        end = min(last, first + timedelta(days=size - 1))
-        windows.append(Window(first, end))
-        first = end + timedelta(days=1)
-    return windows
 
 
 @dataclass
@@ -122,9 +78,12 @@ class Planner:
     max_workers: int
     progress: Progress | None
     traits: Traits
+    until: float | None = None  # the fetch's deadline (time.monotonic)
     # Converted in the workers, while other requests are still on the wire.
     results: list[tuple[Window, pa.Table]] = field(default_factory=list)
     truncated: list[Truncation] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    caps: CapCheck[Window] = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _probe_lock: threading.Lock = field(default_factory=threading.Lock)
     _codes: dict[str, set[str]] = field(
@@ -133,6 +92,11 @@ class Planner:
     _listed: bool = False
     _done: int = 0
     _total: int = 0
+
+    def __post_init__(self) -> None:
+        cap = self.traits.cap
+        limit = self.page_limit if cap is None else min(cap, self.page_limit)
+        self.caps = CapCheck(limit, cap)
 
     # -- running ------------------------------------------------------------------------
 
@@ -162,19 +126,44 @@ class Planner:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
 
+    def check(self) -> None:
+        """Split and check every answer that may have been cut, until none is left."""
+        while suspects := self.caps.suspects():
+            tables = dict(self.results)
+            self.run([child for w in suspects for child in self._check_split(w, tables[w])])
+        self.traits.cap = self.caps.learned
+
+    def _check_split(self, window: Window, table: pa.Table) -> list[Window]:
+        """Halves of a window whose answer may have been cut; its segments for one day."""
+        if window.days > 1:
+            children = chunks(window.first, window.last, (window.days + 1) // 2)
+            children = [
+                replace(c, channel=window.channel, category=window.category) for c in children
+            ]
+        else:
+            children = self._split_segment(window, self.caps.size(window))
+        self.caps.checking(window, table.column("id").to_numpy(), children)
+        return children
+
     def _report(self) -> None:
         if self.progress is not None:
             self.progress(self._done, self._total)
 
-    def _request(self, window: Window, inclusive: bool | None) -> list[dict[str, Any]]:
+    def _request(self, window: Window, inclusive: bool | None) -> list[Any]:
         # Unknown or exclusive: ask up to the day after, so the last day is in either way.
         date_to = window.last if inclusive else window.last + timedelta(days=1)
-        return self.client.raw_reviews(window.first, date_to, window.channel, window.category)
+        return self.client.raw_reviews(
+            window.first, date_to, window.channel, window.category, until=self.until
+        )
 
-    def _keep(self, window: Window, rows: list[dict[str, Any]]) -> None:
-        table = raw_table(rows, window.first if self.traits.legacy else None)
+    def _keep(self, window: Window, rows: list[Any]) -> pa.Table:
+        legacy = bool(self.traits.legacy)
+        table, malformed = raw_table(rows, window.first if legacy else None, dated=not legacy)
         with self._lock:
             self.results.append((window, table))
+            self.rejected.extend(Rejection(window, *astuple(m)) for m in malformed)
+        self.caps.record(window, len(rows), table)
+        return table
 
     # -- dated servers ----------------------------------------------------------------------
 
@@ -182,36 +171,40 @@ class Planner:
         rule = self.traits.inclusive
         rows = self._request(window, rule)
         if rows and self.traits.legacy is None:
-            self.traits.legacy = "created_at" not in rows[0]
+            # One object without a time (a malformed one) does not make a legacy server.
+            self.traits.legacy = not any(isinstance(r, dict) and "created_at" in r for r in rows)
         if self.traits.legacy:
             raise _SwitchToLegacy
-        self._keep(window, rows)
-        if len(rows) < self.page_limit:
+        table = self._keep(window, rows)
+        if not self.caps.is_cut(len(rows)):
             return []
+        self.caps.settle(window)
         if window.days > 1:
-            return self._split_days(window, rows)
+            return self._split_days(window, table)
         if rule is None:
             rows = self._learn_inclusive(window.first)
             if self.traits.inclusive:
                 # The capped answer covered two days; this one covers exactly one.
                 self._keep(window, rows)
-                if len(rows) < self.page_limit:
+                if not self.caps.is_cut(len(rows)):
                     return []
         return self._split_segment(window, len(rows))
 
-    def _split_days(self, window: Window, rows: list[dict[str, Any]]) -> list[Window]:
+    def _split_days(self, window: Window, table: pa.Table) -> list[Window]:
         # The days a capped answer spans show how dense the window is, whatever order
         # the server picks its 1000 in: a server that returns the earliest reviews
         # shows a dense span (split finely at once), a random sample a wide one (halve).
-        stamps = sorted(r["created_at"][:10] for r in rows if r.get("created_at"))
-        span = (date.fromisoformat(stamps[-1]) - date.fromisoformat(stamps[0])).days + 1
+        span = window.days
+        if table.num_rows:
+            first, last = pc.min_max(table.column("created_at")).values()
+            span = (last.as_py().date() - first.as_py().date()).days + 1
         size = max(1, min(window.days // 2, int(span * TARGET_FILL)))
         return [
             replace(piece, channel=window.channel, category=window.category)
-            for piece in _chunks(window.first, window.last, size)
+            for piece in chunks(window.first, window.last, size)
         ]
 
-    def _learn_inclusive(self, day: date) -> list[dict[str, Any]]:
+    def _learn_inclusive(self, day: date) -> list[Any]:
         """Probe the ``date_to`` rule on a day whose padded window hit the cap.
 
         ``day..day`` holds that day under an inclusive rule and nothing under an
@@ -219,13 +212,14 @@ class Planner:
         ``day+1..day+1`` then shows (inclusive) or not (exclusive).
         """
         with self._probe_lock:
-            one_day = self.client.raw_reviews(day, day)
+            one_day = self.client.raw_reviews(day, day, until=self.until)
             if self.traits.inclusive is None:
                 if one_day:
                     self.traits.inclusive = True
                 else:
                     next_day = day + timedelta(days=1)
-                    self.traits.inclusive = bool(self.client.raw_reviews(next_day, next_day))
+                    after = self.client.raw_reviews(next_day, next_day, until=self.until)
+                    self.traits.inclusive = bool(after)
         return one_day
 
     def _segment_codes(self, key: str) -> list[str]:
@@ -237,8 +231,8 @@ class Planner:
         with self._probe_lock:
             if not self._listed:
                 listed = {
-                    "channel": {c.code for c in self.client.channels()},
-                    "category": {c.code for c in self.client.categories()},
+                    "channel": {c.code for c in self.client.channels(until=self.until)},
+                    "category": {c.code for c in self.client.categories(until=self.until)},
                 }
                 with self._lock:
                     for name, codes in listed.items():
@@ -289,12 +283,14 @@ class Planner:
             # can show reviews (of the day after): ask for that day alone to tell.
             if nonempty == {days[-1]}:
                 after = days[-1] + timedelta(days=1)
-                self.traits.inclusive = bool(self.client.raw_reviews(after, after))
+                self.traits.inclusive = bool(
+                    self.client.raw_reviews(after, after, until=self.until)
+                )
             else:
                 self.traits.inclusive = False if nonempty else None
             chosen = inclusive if self.traits.inclusive else exclusive
-        self.results = chosen.results
-        self.truncated = chosen.truncated
+        self.results, self.truncated = chosen.results, chosen.truncated
+        self.rejected, self.caps = chosen.rejected, chosen.caps
 
     def _legacy_child(self, inclusive: bool) -> LegacyPlanner:
         """A planner of the same days under one ``date_to`` rule, on half the workers."""
@@ -303,14 +299,16 @@ class Planner:
             page_limit=self.page_limit,
             max_workers=max(1, self.max_workers // 2),
             progress=None,
-            traits=Traits(legacy=True, inclusive=inclusive),
+            traits=Traits(legacy=True, inclusive=inclusive, cap=self.traits.cap),
+            until=self.until,
         )
 
     def process_legacy(self, window: Window) -> list[Window]:
         rows = self._request(window, self.traits.inclusive)
         self._keep(window, rows)
-        if len(rows) < self.page_limit:
+        if not self.caps.is_cut(len(rows)):
             return []
+        self.caps.settle(window)
         return self._split_segment(window, len(rows))
 
 
@@ -326,8 +324,10 @@ def run_plan(
     page_limit: int,
     max_workers: int,
     progress: Progress | None,
+    until: float | None = None,
 ) -> Planner:
-    """The windows that cover ``days``, run (and split) until every answer is in."""
+    """The windows that cover ``days``, run (and split) until every answer is in and
+    none may have been cut unnoticed."""
     kind = LegacyPlanner if traits.legacy else Planner
     planner = kind(
         client=client,
@@ -335,18 +335,22 @@ def run_plan(
         max_workers=max_workers,
         progress=progress,
         traits=traits,
+        until=until,
     )
     if isinstance(planner, LegacyPlanner):
         planner.run_legacy(days)
+        planner.check()
         return planner
     one_day = timedelta(days=1)
     windows = [
         window
-        for first, last in _day_runs(days)
+        for first, last in day_runs(days)
         # A day either side: the server's day may start before or after UTC midnight.
-        for window in _chunks(first - one_day, last + one_day, MAX_WINDOW_DAYS)
+        for window in chunks(first - one_day, last + one_day, MAX_WINDOW_DAYS)
     ]
-    # The planner stops early on a server that sends no timestamps; the caller replans.
-    with contextlib.suppress(_SwitchToLegacy):
+    try:
         planner.run(windows)
+    except _SwitchToLegacy:
+        return planner  # a server that sends no timestamps: the caller plans again
+    planner.check()
     return planner

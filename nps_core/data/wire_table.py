@@ -6,23 +6,34 @@ ids sent as text, client ids beyond 2**53 (kept exact, never through a float). T
 layer turns each answer into a raw table in its workers and finishes them all at once
 (``raw_table``, then ``store_table``); ``NpsClient.reviews`` reads the same table back
 as records (``review_records``), so both paths follow the same rules.
+
+Every object is checked on the way in, and one that breaks the contract is never
+coerced: it is left out and counted under what was wrong (``Malformed``). Broken are: an
+item that is not an object; an id that is missing, not an integer or beyond 64 bits; a
+rate that is missing or not an integer from 0 to 10 (7.9 is no 7, 11 no 10); a
+``created_at`` that is not an ISO 8601 time a frame can hold, or missing from a dated
+answer; a text field that is not text; a client id that is neither integer nor text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nps_core.contract.errors import MalformedAnswer
 from nps_core.contract.wire import REVIEW_ALIASES, REVIEW_CONTACT_FIELDS, REVIEW_FIELDS
 from nps_core.data.cache import STORE_SCHEMA
 
 __all__ = [
+    "Malformed",
+    "WireRows",
     "exact_id",
     "normalize_review",
     "raw_table",
@@ -31,85 +42,228 @@ __all__ = [
     "store_table",
 ]
 
-# Fields read as numbers; the rest are text. `created_at` stays text until the whole
-# result is parsed at once, and client ids stay text (they may exceed every integer type).
-_NUMBERS: dict[str, pa.DataType] = {"id": pa.int64(), "rate": pa.int8()}
-_RAW_SCHEMA = pa.schema([(name, _NUMBERS.get(name, pa.string())) for name in REVIEW_FIELDS])
-# A review as most answers send it (current names, numeric client ids): read in one C++
-# pass by `Table.from_pylist`, client ids then turned into text.
-_CURRENT_SHAPE = _RAW_SCHEMA.set(
-    _RAW_SCHEMA.get_field_index("client_id"), pa.field("client_id", pa.int64())
-)
+_TIMESTAMP = pa.timestamp("ms", tz="UTC")
+# Numbers as read, before their range is checked; created_at is text until parsed.
+_READ_TYPES: dict[str, pa.DataType] = {"id": pa.int64(), "rate": pa.int64()}
+_READ_SCHEMA = pa.schema([(name, _READ_TYPES.get(name, pa.string())) for name in REVIEW_FIELDS])
+_TEXTS = tuple(f for f in REVIEW_FIELDS if f not in ("id", "rate", "client_id", "created_at"))
+# The types the fast read may infer for each field; anything else is read row by row.
+_FAST_TYPES: dict[str, tuple[pa.DataType, ...]] = {
+    name: (_READ_TYPES.get(name, pa.string()), pa.null()) for name in REVIEW_FIELDS
+} | {"client_id": (pa.int64(), pa.string(), pa.null())}
 # Optional texts where an empty string means "not given".
 _BLANK_IS_MISSING: tuple[str, ...] = ("comment", *REVIEW_CONTACT_FIELDS)
+# The times a review frame can hold (nanoseconds since 1970 in 64 bits), in ms.
+_EARLIEST_MS = int(pd.Timestamp("1678-01-01", tz="UTC").value // 10**6)
+_LATEST_MS = int(pd.Timestamp("2262-01-01", tz="UTC").value // 10**6)
+_INT64 = (-(2**63), 2**63 - 1)
+
+_NOT_OBJECT = "is not a JSON object"
+_ID_MISSING, _ID_BAD = "id is missing", "id is not an integer of at most 64 bits"
+_RATE_MISSING, _RATE_BAD = "rate is missing", "rate is not an integer from 0 to 10"
+_TIME_MISSING = "created_at is missing"
+_TIME_BAD = "created_at is not an ISO 8601 time (years 1678 to 2261)"
 
 
-def _values(rows: Sequence[Mapping[str, Any]], name: str) -> list[Any]:
-    """A field of every row, under its current name or its older one (rate/score)."""
-    if name == "id":
-        return [r["id"] for r in rows]  # a review without an id is no review
-    older = REVIEW_ALIASES.get(name)
-    if older is None:
-        return [r.get(name) for r in rows]
-    key = name
-    if rows and name not in rows[0] and older in rows[0]:
-        key, older = older, key  # look first under the name this answer uses
-    return [r[key] if key in r else r.get(older) for r in rows]
+@dataclass(frozen=True)
+class Malformed:
+    """Review objects of one answer left out for one reason: what, how many, an example."""
+
+    problem: str
+    count: int
+    example: str
 
 
-def _array(values: list[Any], arrow_type: pa.DataType) -> pa.Array:
-    """Values as ``arrow_type``: directly when they are clean, per value when not
-    (ids sent as text, client ids mixing numbers and text)."""
-    try:
-        return pa.array(values, arrow_type)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        if arrow_type == pa.string():
-            return pa.array(
-                [None if v is None or isinstance(v, bool) else str(v) for v in values], arrow_type
-            )
-        return pa.array([None if v is None else int(v) for v in values], arrow_type)
+class WireRows(NamedTuple):
+    """One answer read: its valid reviews as a raw table, and what was left out."""
+
+    table: pa.Table
+    malformed: tuple[Malformed, ...]
 
 
-def _current_shape(rows: Sequence[Mapping[str, Any]]) -> pa.Table | None:
-    """The fast read, when the answer has the common shape; None when it has not."""
-    if not rows or any(name not in rows[0] for name in REVIEW_ALIASES):
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _name_in(row: Mapping[str, Any], name: str, older: str | None) -> str:
+    """The key ``row`` holds ``name`` under: its current one, else its older one."""
+    return older if older is not None and name not in row and older in row else name
+
+
+# -- the fast read: one C++ pass, then checks on whole columns ---------------------------
+
+
+def _fast_read(rows: Sequence[Any]) -> pa.Table | None:
+    """The answer read in one pass when it has the common shape; None when it has not
+    (an older name, a mixed or unexpected type, an item that is not an object)."""
+    if not rows or not isinstance(rows[0], dict) or not set(REVIEW_FIELDS) <= rows[0].keys():
         return None
     try:
-        table = pa.Table.from_pylist(rows, schema=_CURRENT_SHAPE)
-    # OverflowError: a client id of 2**63 or more, which the per-field read keeps as text.
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        table = pa.Table.from_pylist(rows)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError, AttributeError):
         return None
-    # A missing value may be a row that uses the older name (an answer mixing variants).
-    for name in REVIEW_ALIASES:
-        nulls = table.column(name).is_null().to_numpy(zero_copy_only=False)
-        if any(name not in rows[i] for i in np.flatnonzero(nulls).tolist()):
+    for name in REVIEW_FIELDS:
+        if table.schema.field(name).type not in _FAST_TYPES[name]:
             return None
-    index = table.schema.get_field_index("client_id")
-    return table.set_column(index, "client_id", pc.cast(table.column(index), pa.string()))
+    # A missing value may be a row that uses the older name (an answer mixing variants).
+    for name, older in REVIEW_ALIASES.items():
+        nulls = table.column(name).is_null().to_numpy(zero_copy_only=False)
+        if any(older in rows[i] for i in np.flatnonzero(nulls).tolist()):
+            return None
+    return pa.table({f.name: pc.cast(table.column(f.name), f.type) for f in _READ_SCHEMA})
 
 
-def raw_table(rows: Sequence[Mapping[str, Any]], day: date | None = None) -> pa.Table:
-    """One answer's review objects (any variant in the contract) as a raw table.
-
-    Cheap on purpose — it runs per window in the fetch workers; parsing dates and
-    blanking empty strings happen once, on the whole result, in ``store_table``. ``day``
-    is the window's day on legacy servers, whose reviews carry no date.
-    """
-    table = _current_shape(rows)
-    if table is None:
-        table = pa.table(
-            {field.name: _array(_values(rows, field.name), field.type) for field in _RAW_SCHEMA}
-        )
-    return table.append_column("day", pa.array([day] * len(rows), pa.date32()))
+# -- the slow read: row by row, each value checked ------------------------------------------
 
 
-def _timestamps(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """ISO 8601 strings as UTC timestamps; Arrow's parser is fast, pandas' more lenient."""
+def _integer(value: Any) -> int | None:
+    """An integer as JSON may carry it (a number, an integral float, digits as text)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit() and len(digits) < 40:
+        return int(value)
+    return None
+
+
+def _check_row(row: Any) -> tuple[dict[str, Any], str | None, Any]:
+    """One object's values as read, or the first problem found and its value."""
+    if not isinstance(row, dict):
+        return {}, _NOT_OBJECT, row
+    out: dict[str, Any] = {}
+    for name in REVIEW_FIELDS:
+        value = row.get(_name_in(row, name, REVIEW_ALIASES.get(name)))
+        if value is None:
+            out[name] = None
+            continue
+        if name == "id":
+            number = _integer(value)
+            if number is None or not _INT64[0] <= number <= _INT64[1]:
+                return out, _ID_BAD, value
+            out[name] = number
+        elif name == "rate":
+            number = _integer(value)
+            if number is None or not 0 <= number <= 10:
+                return out, _RATE_BAD, value
+            out[name] = number
+        elif name == "client_id":
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                return out, "client_id is neither an integer nor text", value
+            out[name] = str(value)  # exact, whatever its size
+        elif isinstance(value, str):
+            out[name] = value
+        else:
+            return out, f"{name} is not text", value
+    return out, None, None
+
+
+def _slow_read(rows: Sequence[Any]) -> tuple[pa.Table, list[tuple[str, np.ndarray, list[Any]]]]:
+    """Row by row: the values that passed (nulls where they did not) and the problems."""
+    columns: dict[str, list[Any]] = {name: [] for name in REVIEW_FIELDS}
+    found: dict[str, tuple[list[int], list[Any]]] = {}
+    for index, row in enumerate(rows):
+        values, problem, value = _check_row(row)
+        for name in REVIEW_FIELDS:
+            columns[name].append(values.get(name))
+        if problem is not None:
+            indices, examples = found.setdefault(problem, ([], []))
+            indices.append(index)
+            examples.append(value)
+    table = pa.table({f.name: pa.array(columns[f.name], f.type) for f in _READ_SCHEMA})
+    masks = []
+    for problem, (indices, examples) in found.items():
+        mask = np.zeros(len(rows), dtype=bool)
+        mask[indices] = True
+        masks.append((problem, mask, examples[:1]))
+    return table, masks
+
+
+# -- checks on whole columns (both reads) ---------------------------------------------------
+
+
+def _parse_times(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """ISO 8601 strings as UTC timestamps, null where unparseable; Arrow's parser is
+    fast, pandas' more lenient (offsets other than Z, no offset: UTC)."""
     try:
-        return pc.cast(values, pa.timestamp("ms", tz="UTC"))
+        return pc.cast(text, _TIMESTAMP)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        parsed = pd.to_datetime(values.to_pandas(), format="ISO8601", utc=True)
-        return pa.chunked_array([pa.array(parsed.dt.as_unit("ms"), pa.timestamp("ms", tz="UTC"))])
+        pass
+    parsed = pd.to_datetime(text.to_pandas(), format="ISO8601", utc=True, errors="coerce")
+    return pa.chunked_array([pa.array(parsed.dt.as_unit("ms"), _TIMESTAMP)])
+
+
+def _mask(condition: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(condition, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _column_problems(table: pa.Table, dated: bool) -> tuple[pa.Table, list[tuple[str, np.ndarray]]]:
+    """Missing ids and rates, rates out of range, times missing or unparseable; the
+    table with ``created_at`` parsed."""
+    problems = []
+    if table.column("id").null_count:
+        problems.append((_ID_MISSING, _mask(pc.is_null(table.column("id")))))
+    rate = table.column("rate")
+    if rate.null_count:
+        problems.append((_RATE_MISSING, _mask(pc.is_null(rate))))
+    low, high = (value.as_py() for value in pc.min_max(rate).values())
+    if (low is not None and low < 0) or (high is not None and high > 10):
+        problems.append((_RATE_BAD, _mask(pc.or_(pc.less(rate, 0), pc.greater(rate, 10)))))
+    text = table.column("created_at")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    if dated and text.null_count:
+        problems.append((_TIME_MISSING, _mask(pc.is_null(text))))
+    times = _parse_times(text)
+    ms = pc.cast(times, pa.int64())
+    # Kleene logic: a time that failed to parse (null) is bad whatever its range says.
+    bad = pc.or_kleene(
+        pc.and_(pc.is_valid(text), pc.is_null(times)),
+        pc.or_(pc.less(ms, _EARLIEST_MS), pc.greater_equal(ms, _LATEST_MS)),
+    )
+    if pc.any(bad).as_py():
+        problems.append((_TIME_BAD, _mask(bad)))
+    index = table.schema.get_field_index("created_at")
+    return table.set_column(index, "created_at", times), problems
+
+
+def _example(row: Any, problem: str) -> Any:
+    """The offending value of ``row`` for a problem found on a whole column."""
+    name = problem.split(" ", 1)[0]
+    return row.get(_name_in(row, name, REVIEW_ALIASES.get(name)))
+
+
+def raw_table(rows: Sequence[Any], day: date | None = None, *, dated: bool = False) -> WireRows:
+    """One answer's review objects (any variant in the contract) as a raw table of the
+    valid ones, and what was left out.
+
+    Cheap on purpose — it runs per window in the fetch workers; blanking empty strings
+    happens once, on the whole result, in ``store_table``. ``day`` is the window's day
+    on legacy servers, whose reviews carry no date; ``dated`` says the server sends
+    ``created_at`` (an object without one is then malformed).
+    """
+    table = _fast_read(rows)
+    row_problems: list[tuple[str, np.ndarray, list[Any]]] = []
+    if table is None:
+        table, row_problems = _slow_read(rows)
+    table, column_problems = _column_problems(table, dated)
+    taken = np.zeros(len(rows), dtype=bool)
+    malformed = []
+    # In order of precedence: a row is counted under the first thing wrong with it.
+    for problem, mask, examples in [*row_problems, *((p, m, []) for p, m in column_problems)]:
+        new = mask & ~taken
+        if new.any():
+            first = int(np.argmax(new))
+            example = examples[0] if examples else _example(rows[first], problem)
+            malformed.append(Malformed(problem, int(new.sum()), _short(example)))
+            taken |= new
+    if taken.any():
+        table = table.filter(pa.array(~taken))
+    table = table.append_column("day", pa.array([day] * len(table), pa.date32()))
+    return WireRows(table, tuple(malformed))
 
 
 def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -117,22 +271,26 @@ def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def store_table(raw: pa.Table) -> pa.Table:
-    """Raw answers as the store's schema: timestamps parsed, a day for every row (its
-    UTC day, unless a legacy window gave it one), empty strings as missing."""
-    created_at = _timestamps(raw.column("created_at"))
+    """Raw answers as the store's schema: a day for every row (its UTC day, unless a
+    legacy window gave it one), empty strings as missing."""
     day = raw.column("day")
     if day.null_count:
-        day = pc.coalesce(day, pc.cast(created_at, pa.date32()))
+        day = pc.coalesce(day, pc.cast(raw.column("created_at"), pa.date32()))
     columns = {name: raw.column(name) for name in STORE_SCHEMA.names if name in raw.schema.names}
-    columns.update({"created_at": created_at, "day": day})
+    columns.update({"day": day, "rate": pc.cast(raw.column("rate"), pa.int8())})
     for name in _BLANK_IS_MISSING:
         columns[name] = _blank_as_null(columns[name])
     return pa.table(columns, schema=STORE_SCHEMA)
 
 
 def rows_to_table(rows: Sequence[Mapping[str, Any]], day: date | None = None) -> pa.Table:
-    """API review objects as a table in the store's schema."""
-    return store_table(raw_table(rows, day))
+    """API review objects as a table in the store's schema; ``MalformedAnswer`` if any
+    breaks the contract."""
+    table, malformed = raw_table(rows, day)
+    if malformed:
+        what = "; ".join(f"{m.count} with {m.problem} (e.g. {m.example})" for m in malformed)
+        raise MalformedAnswer(200, f"review objects that break the contract: {what}")
+    return store_table(table)
 
 
 def exact_id(value: str | None) -> int | str | None:
