@@ -8,11 +8,15 @@ See ``../shared/api/CONTRACT.md`` for where the variants come from.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 __all__ = [
     "CATEGORY_TEXTS",
     "CREATE_FIELDS",
     "CREATE_IDENTITY_FIELDS",
     "CREATE_TEXT_FIELDS",
+    "EARLIEST_REVIEW",
+    "LATEST_REVIEW",
     "REVIEW_ALIASES",
     "REVIEW_CONTACT_FIELDS",
     "REVIEW_FIELDS",
@@ -32,6 +36,11 @@ REVIEW_FIELDS: tuple[str, ...] = (
 )
 # Older names still sent by some deployments: current name -> older name.
 REVIEW_ALIASES: dict[str, str] = {"rate": "score", "client_id": "client"}
+# The times a review's `created_at` may hold (LATEST_REVIEW excluded): four-digit years
+# as the API writes them, well inside what a reader's 64-bit nanosecond clock holds
+# (1677 to 2262). The bundled server stores no other; a client refuses any other.
+EARLIEST_REVIEW = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_REVIEW = datetime(2200, 1, 1, tzinfo=UTC)
 # Fields that identify a customer: shown only to those allowed to contact them.
 REVIEW_CONTACT_FIELDS: tuple[str, ...] = ("client_id", "email", "phone")
 

@@ -28,7 +28,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nps_core.contract.errors import MalformedAnswer
-from nps_core.contract.wire import REVIEW_ALIASES, REVIEW_CONTACT_FIELDS, REVIEW_FIELDS
+from nps_core.contract.wire import (
+    EARLIEST_REVIEW,
+    LATEST_REVIEW,
+    REVIEW_ALIASES,
+    REVIEW_CONTACT_FIELDS,
+    REVIEW_FIELDS,
+)
 from nps_core.data.cache import STORE_SCHEMA
 
 __all__ = [
@@ -53,16 +59,18 @@ _FAST_TYPES: dict[str, tuple[pa.DataType, ...]] = {
 } | {"client_id": (pa.int64(), pa.string(), pa.null())}
 # Optional texts where an empty string means "not given".
 _BLANK_IS_MISSING: tuple[str, ...] = ("comment", *REVIEW_CONTACT_FIELDS)
-# The times a review frame can hold (nanoseconds since 1970 in 64 bits), in ms.
-_EARLIEST_MS = int(pd.Timestamp("1678-01-01", tz="UTC").value // 10**6)
-_LATEST_MS = int(pd.Timestamp("2262-01-01", tz="UTC").value // 10**6)
+# The times a review may carry, in ms since 1970.
+_EARLIEST_MS = int(EARLIEST_REVIEW.timestamp() * 1000)
+_LATEST_MS = int(LATEST_REVIEW.timestamp() * 1000)
 _INT64 = (-(2**63), 2**63 - 1)
 
 _NOT_OBJECT = "is not a JSON object"
 _ID_MISSING, _ID_BAD = "id is missing", "id is not an integer of at most 64 bits"
 _RATE_MISSING, _RATE_BAD = "rate is missing", "rate is not an integer from 0 to 10"
 _TIME_MISSING = "created_at is missing"
-_TIME_BAD = "created_at is not an ISO 8601 time (years 1678 to 2261)"
+_TIME_BAD = (
+    f"created_at is not an ISO 8601 time (years {EARLIEST_REVIEW.year} to {LATEST_REVIEW.year - 1})"
+)
 
 
 @dataclass(frozen=True)

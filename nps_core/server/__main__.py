@@ -3,8 +3,9 @@
     python -m nps_core.server serve --db PATH [--host 127.0.0.1] [--port 8765]
         [--date-to inclusive|exclusive] [--shape array|envelope] [--legacy]
         [--page-limit N] [--day-tz TZ] [--rate-limit N] [--fault-rate F]
+        [--latency MS] [--latency-jitter F] [--max-connections N] [--request-timeout S]
     python -m nps_core.server demo --db PATH [--reviews 60000] [--days 365] [--seed 1]
-    python -m nps_core.server load --db PATH --shop-id ID FILE
+    python -m nps_core.server load --db PATH --shop-id ID [--wait S] FILE
     python -m nps_core.server add-shop --db PATH --shop-id ID --shop-secret SECRET
         [--channel CODE[:NAME]]... [--category CODE[:NAME]]...
     python -m nps_core.server import-shop --db PATH FILE.json
@@ -34,25 +35,35 @@
       ]
     }
 
-`shop_id` and `secret` (or `shop_secret`) are required; `name`, `channels` and
-`categories` are optional; a channel or category needs only `code`; `active`
-defaults to true. Importing again updates the shop: channels and categories are
-matched by code, and texts that are left out keep their stored value.
+`shop_id` and `secret` (or `shop_secret`) are required, non-empty strings; `name`,
+`channels` and `categories` are optional; a channel or category needs only `code`;
+`active` (true or false, nothing else) defaults to true; names and texts are strings.
+Importing again updates the shop: channels and categories are matched by code, and
+texts that are left out keep their stored value. A file is checked whole and written
+in one transaction: one bad value and nothing changes.
+
+Every command that fails says why in one line on stderr and exits with code 2, leaving
+the database as it was.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from nps_core.contract.wire import CATEGORY_TEXTS
+from nps_core.server.definitions import ShopDefinition, read_definitions
+from nps_core.server.inputs import PIPE_WAIT, read_input
 from nps_core.server.store import Store
 
 __all__ = ["import_shops", "main"]
+
+# The exit code of every failure (argparse's own, for bad arguments, too).
+FAILED = 2
 
 
 def _code_name(value: str) -> tuple[str, str | None]:
@@ -79,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--day-tz", default="UTC", help="time zone of date_from/date_to days")
     serve.add_argument("--rate-limit", type=int, default=None, help="requests per minute per shop")
     serve.add_argument("--fault-rate", type=float, default=0.0, help="share of faulty answers")
+    serve.add_argument("--latency", type=float, default=0.0, help="ms each answer waits")
+    serve.add_argument("--latency-jitter", type=float, default=0.2, help="±share of the wait")
+    serve.add_argument("--max-connections", type=int, default=None, help="open at once")
+    serve.add_argument("--request-timeout", type=float, default=10.0, help="s to send a request")
 
     demo = commands.add_parser("demo", help="create the demo shop and its reviews")
     demo.add_argument("--db", required=True, type=Path)
@@ -89,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="import reviews from CSV or JSON Lines")
     load.add_argument("--db", required=True, type=Path)
     load.add_argument("--shop-id", required=True)
+    load.add_argument("--wait", type=float, default=PIPE_WAIT, help="s to wait for a pipe")
     load.add_argument("file", type=Path)
 
     add = commands.add_parser("add-shop", help="create a shop or add to one")
@@ -106,37 +122,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def import_shops(store: Store, definitions: Any) -> list[str]:
-    """Create or update the shops described (see the module docstring); returns their ids."""
-    items = definitions if isinstance(definitions, list) else [definitions]
-    done: list[str] = []
-    for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            raise ValueError(f"shop #{number}: must be a JSON object")
-        shop_id = item.get("shop_id")
-        secret = item.get("secret", item.get("shop_secret"))
-        if not isinstance(shop_id, str) or not shop_id:
-            raise ValueError(f"shop #{number}: shop_id must be a non-empty string")
-        if not isinstance(secret, str) or not secret:
-            raise ValueError(f"shop {shop_id}: secret must be a non-empty string")
-        store.add_shop(shop_id, secret, item.get("name"))
-        for kind in ("channels", "categories"):
-            for entry in item.get(kind) or []:
-                if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
-                    raise ValueError(f"shop {shop_id}: each of {kind} needs a string code")
-                active = bool(entry.get("active", True))
-                if kind == "channels":
-                    store.add_channel(shop_id, entry["code"], entry.get("name"), active)
-                else:
-                    texts = {t: entry[t] for t in CATEGORY_TEXTS if entry.get(t) is not None}
-                    store.add_category(shop_id, entry["code"], entry.get("name"), active, **texts)
-        done.append(shop_id)
-    return done
+    """Create or update the shops described (see the module docstring), all in one
+    transaction; returns their ids. ValueError if any value is wrong: nothing written."""
+    shops = read_definitions(definitions)
+    store.define_shops(shops)
+    return [shop.shop_id for shop in shops]
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from nps_core.server.app import create_app
+    from nps_core.server.connections import uvicorn_config
     from nps_core.server.logs import log_config
     from nps_core.server.options import ServerOptions
 
@@ -148,52 +145,101 @@ def _serve(args: argparse.Namespace) -> int:
         day_tz=args.day_tz,
         rate_limit_per_minute=args.rate_limit,
         fault_rate=args.fault_rate,
+        latency_ms=args.latency,
+        latency_jitter=args.latency_jitter,
+        max_connections=args.max_connections,
+        request_timeout=args.request_timeout,
     )
     app = create_app(args.db, options)
     # The access log stays on (operators want it), with shop_secret values blanked.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", log_config=log_config())
+    config = uvicorn_config(
+        app, options, host=args.host, port=args.port, log_level="info", log_config=log_config()
+    )
+    uvicorn.Server(config).run()
     return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from nps_core.server.demo import create_demo
+
+    shop_id, secret = create_demo(args.db, args.reviews, args.days, args.seed)
+    print(f"shop_id={shop_id}")
+    print(f"shop_secret={secret}")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from nps_core.server.loader import load_file
+
+    count = load_file(args.db, args.shop_id, args.file, wait=args.wait)
+    print(f"imported {count} reviews into shop {args.shop_id}")
+    return 0
+
+
+def _write_shops(db: Path, shops: list[ShopDefinition]) -> None:
+    store = Store(db)
+    try:
+        store.define_shops(shops)
+    finally:
+        store.close()
+
+
+def _add_shop(args: argparse.Namespace) -> int:
+    shops = read_definitions(
+        {
+            "shop_id": args.shop_id,
+            "secret": args.shop_secret,
+            "name": args.name,
+            "channels": [{"code": code, "name": name} for code, name in args.channel],
+            "categories": [{"code": code, "name": name} for code, name in args.category],
+        }
+    )
+    _write_shops(args.db, shops)
+    channels = ", ".join(code for code, _ in args.channel) or "none"
+    categories = ", ".join(code for code, _ in args.category) or "none"
+    print(f"shop {args.shop_id}: added channels {channels}; categories {categories}")
+    return 0
+
+
+def _import_shop(args: argparse.Namespace) -> int:
+    text = read_input(args.file).decode("utf-8-sig")
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"{args.file}: JSON nested too deeply") from None
+    except ValueError as exc:
+        raise ValueError(f"{args.file}: not JSON ({exc})") from None
+    shops = read_definitions(data)
+    _write_shops(args.db, shops)
+    for shop in shops:
+        print(f"imported shop {shop.shop_id}")
+    return 0
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": _serve,
+    "demo": _demo,
+    "load": _load,
+    "add-shop": _add_shop,
+    "import-shop": _import_shop,
+}
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 500 else line[:497] + "..."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "serve":
-            return _serve(args)
-        if args.command == "demo":
-            from nps_core.server.demo import create_demo
-
-            shop_id, secret = create_demo(args.db, args.reviews, args.days, args.seed)
-            print(f"shop_id={shop_id}")
-            print(f"shop_secret={secret}")
-            return 0
-        if args.command == "load":
-            from nps_core.server.loader import load_file
-
-            count = load_file(args.db, args.shop_id, args.file)
-            print(f"imported {count} reviews into shop {args.shop_id}")
-            return 0
-        store = Store(args.db)
-        try:
-            if args.command == "add-shop":
-                store.add_shop(args.shop_id, args.shop_secret, args.name)
-                for code, name in args.channel:
-                    store.add_channel(args.shop_id, code, name)
-                for code, name in args.category:
-                    store.add_category(args.shop_id, code, name)
-                channels = ", ".join(code for code, _ in args.channel) or "none"
-                categories = ", ".join(code for code, _ in args.category) or "none"
-                print(f"shop {args.shop_id}: added channels {channels}; categories {categories}")
-                return 0
-            definitions = json.loads(args.file.read_text(encoding="utf-8"))
-            for shop_id in import_shops(store, definitions):
-                print(f"imported shop {shop_id}")
-            return 0
-        finally:
-            store.close()
-    except (ValueError, OSError) as exc:  # LoadError is a ValueError
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _COMMANDS[args.command](args)
+    except sqlite3.Error as exc:  # e.g. --db names a file that is no SQLite database
+        message = f"{args.db}: {exc}"
+    except (ValueError, OSError, RecursionError, MemoryError) as exc:  # LoadError too
+        message = str(exc) or type(exc).__name__
+    print(f"error: {_one_line(message)}", file=sys.stderr)
+    return FAILED
 
 
 if __name__ == "__main__":

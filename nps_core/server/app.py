@@ -20,9 +20,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nps_core.server.faults import FaultInjector
+from nps_core.server.latency import Latency
 from nps_core.server.openapi import build_openapi
 from nps_core.server.options import FAULT_KINDS, FaultKind, ServerOptions
 from nps_core.server.parsing import RequestError
@@ -35,10 +36,10 @@ __all__ = ["FAULT_KINDS", "FaultKind", "NpsApp", "ServerOptions", "create_app"]
 
 
 class NpsApp(FastAPI):
-    """FastAPI plus two things outside its middleware stack: a request counter (tests
-    count the calls a client makes) and optional fault injection, which needs the
-    server's own `send` to drop connections. Its OpenAPI document is the hand-written
-    one of `options`."""
+    """FastAPI plus three things outside its middleware stack: a request counter (tests
+    count the calls a client makes), optional fault injection, which needs the server's
+    own `send` to drop connections, and optional latency. Its OpenAPI document is the
+    hand-written one of `options`."""
 
     def __init__(self, *, options: ServerOptions, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -55,7 +56,10 @@ class NpsApp(FastAPI):
                 delay=options.fault_delay,
                 seed=options.fault_seed,
             )
-        self._entry = self.faults or inner
+        entry: ASGIApp = self.faults or inner
+        if options.latency_ms > 0:
+            entry = Latency(entry, options.latency_ms, options.latency_jitter, options.fault_seed)
+        self._entry = entry
 
     def openapi(self) -> dict[str, Any]:
         return self._document

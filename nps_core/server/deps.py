@@ -1,9 +1,12 @@
 """The routes' dependencies: the app's store, options and rate limiter, and the shop a
-request names, found, rate-limited and authorised.
+request names, found, authorised and rate-limited.
 
 Each takes the raw request (never a FastAPI-validated parameter), so that every
 refusal keeps the contract's error body and the order of checks stays: parameters,
-shop, rate limit, secret, then the rest.
+shop, secret, rate limit, then the rest. Only a call that proved the shop's secret
+counts against the shop's limit: anyone can name a shop, and calls without its secret
+(catalogs, creates by device id, wrong secrets) count against the caller's address
+instead, so no stranger can use up a shop's allowance.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ __all__ = [
     "ReviewsQueryDep",
     "StoreDep",
     "find_shop",
+    "limit_caller",
+    "limit_shop",
 ]
 
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
@@ -63,8 +68,8 @@ OptionsDep = Annotated[ServerOptions, Depends(get_options)]
 LimiterDep = Annotated[RateLimiter | None, Depends(get_rate_limiter)]
 
 
-def find_shop(store: Store, limiter: RateLimiter | None, shop_id: object) -> Shop:
-    """The shop named `shop_id`, once the rate limit lets its request through."""
+def find_shop(store: Store, shop_id: object) -> Shop:
+    """The shop named `shop_id`."""
     if shop_id is None or shop_id == "":
         raise RequestError(404, "shop_id is required")
     problem = check_text(shop_id)
@@ -74,15 +79,30 @@ def find_shop(store: Store, limiter: RateLimiter | None, shop_id: object) -> Sho
     shop = store.get_shop(shop_id)
     if shop is None:
         raise RequestError(404, "shop not found")
-    if limiter is not None:
-        retry_after = limiter.check(shop.shop_id)
-        if retry_after is not None:
-            raise RequestError(
-                429,
-                f"too many requests: at most {limiter.per_minute} per minute",
-                {"Retry-After": str(retry_after)},
-            )
     return shop
+
+
+def _limit(limiter: RateLimiter | None, key: str) -> None:
+    """Count a call against `key`'s allowance; 429 when it is used up."""
+    if limiter is None:
+        return
+    retry_after = limiter.check(key)
+    if retry_after is not None:
+        raise RequestError(
+            429,
+            f"too many requests: at most {limiter.per_minute} per minute",
+            {"Retry-After": str(retry_after)},
+        )
+
+
+def limit_shop(limiter: RateLimiter | None, shop: Shop) -> None:
+    """An authenticated call: it counts against its shop."""
+    _limit(limiter, f"shop {shop.shop_id}")
+
+
+def limit_caller(limiter: RateLimiter | None, request: Request) -> None:
+    """A call without the shop's secret: it counts against the caller's address."""
+    _limit(limiter, f"address {request.client.host if request.client else '?'}")
 
 
 def _same_secret(given: str, expected: str) -> bool:
@@ -94,7 +114,9 @@ def _same_secret(given: str, expected: str) -> bool:
 
 def query_shop(request: Request, store: StoreDep, limiter: LimiterDep) -> Shop:
     """The shop of a catalog request: `shop_id` in the query string, no secret."""
-    return find_shop(store, limiter, single_params(request, ("shop_id",)).get("shop_id"))
+    shop = find_shop(store, single_params(request, ("shop_id",)).get("shop_id"))
+    limit_caller(limiter, request)
+    return shop
 
 
 QueryShopDep = Annotated[Shop, Depends(query_shop)]
@@ -144,12 +166,14 @@ def reviews_query(
 ) -> ReviewsQuery:
     """The checked query of a reviews request; the shop's secret is required."""
     params = single_params(request, _REVIEWS_PARAMS)
-    shop = find_shop(store, limiter, params.get("shop_id"))
+    shop = find_shop(store, params.get("shop_id"))
     secret = params.get("shop_secret")
-    if secret is None:
-        raise RequestError(403, "shop_secret is required")
-    if not _same_secret(secret, shop.secret):
-        raise RequestError(403, "shop_secret is wrong")
+    if secret is None or not _same_secret(secret, shop.secret):
+        limit_caller(limiter, request)
+        raise RequestError(
+            403, "shop_secret is required" if secret is None else "shop_secret is wrong"
+        )
+    limit_shop(limiter, shop)
     first = _parse_day(params.get("date_from"), "date_from")
     last = _parse_day(params.get("date_to"), "date_to")
     return ReviewsQuery(
@@ -172,17 +196,23 @@ async def read_create_fields(request: Request, options: OptionsDep) -> dict[str,
 CreateFieldsDep = Annotated[dict[str, Any], Depends(read_create_fields)]
 
 
-def create_shop(fields: CreateFieldsDep, store: StoreDep, limiter: LimiterDep) -> Shop:
+def create_shop(
+    request: Request, fields: CreateFieldsDep, store: StoreDep, limiter: LimiterDep
+) -> Shop:
     """The shop of a create request: its secret, if given, must be right; else a did."""
-    shop = find_shop(store, limiter, fields.get("shop_id"))
+    shop = find_shop(store, fields.get("shop_id"))
     secret = fields.get("shop_secret")
     if secret is not None and secret != "":
-        if not isinstance(secret, str) or check_text(secret):
+        right = isinstance(secret, str) and not check_text(secret)
+        if not (right and _same_secret(secret, shop.secret)):
+            limit_caller(limiter, request)
             raise RequestError(403, "shop_secret is wrong")
-        if not _same_secret(secret, shop.secret):
-            raise RequestError(403, "shop_secret is wrong")
+        limit_shop(limiter, shop)
     elif fields.get("did") in (None, ""):
+        limit_caller(limiter, request)
         raise RequestError(403, "shop_secret or did is required")
+    else:
+        limit_caller(limiter, request)  # a device id proves nothing about the shop
     return shop
 
 

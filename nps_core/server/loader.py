@@ -5,7 +5,8 @@ comment, client_id, email, phone (optional; also did, order_id, loyalty_id,
 external_id). Other columns are ignored.
 
 - created_at: ISO 8601 (`2024-03-01T12:00:00Z`, `+03:00` offsets, naive = UTC) or a
-  plain `YYYY-MM-DD` (midnight UTC).
+  plain `YYYY-MM-DD` (midnight UTC), from the year 1900 to 2199 (what the API writes and
+  its readers hold: `contract.wire.EARLIEST_REVIEW`, `LATEST_REVIEW`).
 - rate: an integer 0..10 (historical data may hold 0, which the API no longer takes).
 - client_id: a non-negative integer below 2^63, kept exact; when absent it is derived
   from the email or phone, as the server does.
@@ -13,6 +14,7 @@ external_id). Other columns are ignored.
 
 Every row is checked before anything is written; the first bad row raises LoadError,
 naming its line (1-based; a CSV header is line 1) and field, and nothing is imported.
+The file may be a pipe; it is read within bounds (``inputs.read_input``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from nps_core.contract.validation import MAX_FIELD_LENGTH, check_text
+from nps_core.contract.wire import EARLIEST_REVIEW, LATEST_REVIEW
+from nps_core.server.inputs import PIPE_WAIT, read_input
 from nps_core.server.reviews import REVIEW_TEXTS
 from nps_core.server.store import Store
 
@@ -65,9 +69,13 @@ def _created_ms(value: object) -> int:
             moment = datetime.fromisoformat(text)
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
-        return (moment - _EPOCH) // _ONE_MS
+        in_range = EARLIEST_REVIEW <= moment < LATEST_REVIEW
     except (ValueError, OverflowError):
         raise ValueError("must be an ISO 8601 date-time or a YYYY-MM-DD date") from None
+    if not in_range:
+        years = f"{EARLIEST_REVIEW.year} to {LATEST_REVIEW.year - 1}"
+        raise ValueError(f"must be a time from the year {years}, not {text[:40]!r}")
+    return (moment - _EPOCH) // _ONE_MS
 
 
 def _integer(value: object, low: int, high: int, what: str) -> int:
@@ -162,10 +170,10 @@ def _decode(data: bytes) -> str:
         raise LoadError("is not valid UTF-8", line) from None
 
 
-def read_rows(path: str | Path) -> list[dict[str, Any]]:
+def read_rows(path: str | Path, *, wait: float = PIPE_WAIT) -> list[dict[str, Any]]:
     """Every row of a CSV or JSON Lines file, checked; raises LoadError on the first bad one."""
     path = Path(path)
-    text = _decode(path.read_bytes())
+    text = _decode(read_input(path, wait=wait))
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         is_jsonl = True
@@ -176,13 +184,21 @@ def read_rows(path: str | Path) -> list[dict[str, Any]]:
     return list(_jsonl_rows(text) if is_jsonl else _csv_rows(text))
 
 
-def load_file(db_path: str | Path, shop_id: str, path: str | Path) -> int:
-    """Import every row of `path` into the shop in one transaction; returns the count."""
+def load_file(
+    db_path: str | Path, shop_id: str, path: str | Path, *, wait: float = PIPE_WAIT
+) -> int:
+    """Import every row of `path` into the shop in one transaction; returns the count.
+
+    The database must exist (a shop is made with add-shop or import-shop first): a
+    failed load leaves no new file behind. ``wait`` bounds the wait for a pipe's writer.
+    """
+    if not Path(db_path).is_file():
+        raise LoadError(f"no database at {db_path} (create the shop first)")
     store = Store(db_path)
     try:
         if store.get_shop(shop_id) is None:
             raise LoadError(f"unknown shop: {shop_id}")
-        rows = read_rows(path)
+        rows = read_rows(path, wait=wait)
         return store.insert_reviews_bulk(shop_id, rows)
     finally:
         store.close()

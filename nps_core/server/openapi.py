@@ -41,7 +41,10 @@ _ERRORS = {
     405: "Method not allowed.",
     413: "Request body too large.",
     415: "Unsupported Content-Type of the request body.",
-    429: "Per-shop rate limit reached; retry after `Retry-After` seconds.",
+    429: (
+        "Rate limit reached (the shop's, for calls with its secret; the caller's address's,"
+        " for others); retry after `Retry-After` seconds."
+    ),
 }
 
 

@@ -27,6 +27,11 @@ class ServerOptions:
     fault_delay: seconds a "slow" fault waits before answering normally.
     fault_kinds: which faults to draw from (uniformly).
     max_body_bytes: largest accepted request body.
+    latency_ms: milliseconds every answer waits before it is sent (a network's delay).
+    latency_jitter: share by which each wait varies, up or down (0.2: ±20%).
+    max_connections: connections open at once; None: half the file-handle limit.
+    request_timeout: seconds a connection has to send a whole request.
+    keep_alive: seconds an idle connection stays open after an answer.
     """
 
     date_to: Literal["inclusive", "exclusive"] = "inclusive"
@@ -40,6 +45,11 @@ class ServerOptions:
     fault_delay: float = 15.0
     fault_kinds: tuple[FaultKind, ...] = FAULT_KINDS
     max_body_bytes: int = 64 * 1024
+    latency_ms: float = 0.0
+    latency_jitter: float = 0.2
+    max_connections: int | None = None
+    request_timeout: float = 10.0
+    keep_alive: float = 5.0
 
     def __post_init__(self) -> None:
         if self.date_to not in ("inclusive", "exclusive"):
@@ -62,6 +72,12 @@ class ServerOptions:
             raise ValueError(f"fault_kinds must be a non-empty subset of {FAULT_KINDS}")
         if self.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be positive")
+        if self.latency_ms < 0 or not 0 <= self.latency_jitter <= 1:
+            raise ValueError("latency_ms must not be negative, latency_jitter from 0 to 1")
+        if self.max_connections is not None and self.max_connections < 1:
+            raise ValueError("max_connections must be at least 1 (or None)")
+        if self.request_timeout <= 0 or self.keep_alive <= 0:
+            raise ValueError("request_timeout and keep_alive must be positive")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -11,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from nps_core.server.app import create_app
+from nps_core.server.connections import uvicorn_config
 from nps_core.server.logs import log_config
 from nps_core.server.options import ServerOptions
 
@@ -70,9 +71,11 @@ def start_server(
     port: int = 0,
 ) -> ServerHandle:
     """Start uvicorn on `host`:`port` (0: any free port) in a daemon thread."""
+    options = options or ServerOptions()
     app = create_app(db_path, options)
-    config = uvicorn.Config(
+    config = uvicorn_config(
         app,
+        options,
         host=host,
         port=port,
         log_level="warning",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from nps_core.contract.models import Category, Channel
 from nps_core.contract.wire import CATEGORY_TEXTS
 from nps_core.server.database import Database
+from nps_core.server.definitions import ShopDefinition
 
 __all__ = ["Shop", "ShopStore"]
 
@@ -28,21 +31,72 @@ def _category(row: tuple[Any, ...]) -> Category:
     )
 
 
+def _put_shop(con: sqlite3.Connection, shop_id: str, secret: str, name: str | None) -> None:
+    con.execute(
+        "INSERT INTO shops (shop_id, secret, name) VALUES (?, ?, ?) "
+        "ON CONFLICT (shop_id) DO UPDATE SET secret = excluded.secret, "
+        "name = COALESCE(excluded.name, shops.name)",
+        (shop_id, secret, name),
+    )
+
+
+def _put_channel(
+    con: sqlite3.Connection, shop_id: str, code: str, name: str | None, active: bool
+) -> int:
+    con.execute(
+        "INSERT INTO channels (shop_id, code, name, active) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (shop_id, code) DO UPDATE SET "
+        "name = COALESCE(?, channels.name), active = excluded.active",
+        (shop_id, code, name or code, int(active), name),
+    )
+    row = con.execute("SELECT id FROM channels WHERE shop_id = ? AND code = ?", (shop_id, code))
+    return int(row.fetchone()[0])
+
+
+def _put_category(
+    con: sqlite3.Connection,
+    shop_id: str,
+    code: str,
+    name: str | None,
+    active: bool,
+    texts: Mapping[str, str | None],
+) -> int:
+    values = [texts.get(t) for t in CATEGORY_TEXTS]
+    updates = ", ".join(f"{t} = COALESCE(excluded.{t}, categories.{t})" for t in CATEGORY_TEXTS)
+    con.execute(
+        f"INSERT INTO categories (shop_id, code, name, active, {_TEXT_COLUMNS}) "
+        f"VALUES (?, ?, ?, ?, {', '.join('?' * len(CATEGORY_TEXTS))}) "
+        "ON CONFLICT (shop_id, code) DO UPDATE SET "
+        f"name = COALESCE(?, categories.name), active = excluded.active, {updates}",
+        (shop_id, code, name or code, int(active), *values, name),
+    )
+    row = con.execute("SELECT id FROM categories WHERE shop_id = ? AND code = ?", (shop_id, code))
+    return int(row.fetchone()[0])
+
+
 class ShopStore(Database):
     """Shops, channels and categories: created or updated by code, read in id order."""
 
     def add_shop(self, shop_id: str, secret: str, name: str | None = None) -> Shop:
         """Create a shop, or update the secret (and the name, if given) of an existing one."""
         with self.transaction() as con:
-            con.execute(
-                "INSERT INTO shops (shop_id, secret, name) VALUES (?, ?, ?) "
-                "ON CONFLICT (shop_id) DO UPDATE SET secret = excluded.secret, "
-                "name = COALESCE(excluded.name, shops.name)",
-                (shop_id, secret, name),
-            )
+            _put_shop(con, shop_id, secret, name)
         shop = self.get_shop(shop_id)
         assert shop is not None
         return shop
+
+    def define_shops(self, definitions: Iterable[ShopDefinition]) -> None:
+        """Create or update shops with their channels and categories, all in one
+        transaction: nothing is written unless everything is."""
+        with self.transaction() as con:
+            for shop in definitions:
+                _put_shop(con, shop.shop_id, shop.secret, shop.name)
+                for entry in shop.channels:
+                    _put_channel(con, shop.shop_id, entry.code, entry.name, entry.active)
+                for entry in shop.categories:
+                    _put_category(
+                        con, shop.shop_id, entry.code, entry.name, entry.active, entry.texts
+                    )
 
     def get_shop(self, shop_id: str) -> Shop | None:
         row = (
@@ -62,15 +116,7 @@ class ShopStore(Database):
         """Create or update a channel (by code); returns its id, which never changes."""
         with self.transaction() as con:
             self._require_shop(con, shop_id)
-            con.execute(
-                "INSERT INTO channels (shop_id, code, name, active) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (shop_id, code) DO UPDATE SET "
-                "name = COALESCE(?, channels.name), active = excluded.active",
-                (shop_id, code, name or code, int(active), name),
-            )
-            return con.execute(
-                "SELECT id FROM channels WHERE shop_id = ? AND code = ?", (shop_id, code)
-            ).fetchone()[0]
+            return _put_channel(con, shop_id, code, name, active)
 
     def add_category(
         self,
@@ -87,20 +133,9 @@ class ShopStore(Database):
         unknown = set(texts) - set(CATEGORY_TEXTS)
         if unknown:
             raise TypeError(f"unknown category fields: {', '.join(sorted(unknown))}")
-        values = [texts.get(t) for t in CATEGORY_TEXTS]
-        updates = ", ".join(f"{t} = COALESCE(excluded.{t}, categories.{t})" for t in CATEGORY_TEXTS)
         with self.transaction() as con:
             self._require_shop(con, shop_id)
-            con.execute(
-                f"INSERT INTO categories (shop_id, code, name, active, {_TEXT_COLUMNS}) "
-                f"VALUES (?, ?, ?, ?, {', '.join('?' * len(CATEGORY_TEXTS))}) "
-                "ON CONFLICT (shop_id, code) DO UPDATE SET "
-                f"name = COALESCE(?, categories.name), active = excluded.active, {updates}",
-                (shop_id, code, name or code, int(active), *values, name),
-            )
-            return con.execute(
-                "SELECT id FROM categories WHERE shop_id = ? AND code = ?", (shop_id, code)
-            ).fetchone()[0]
+            return _put_category(con, shop_id, code, name, active, texts)
 
     def active_channels(self, shop_id: str) -> list[Channel]:
         rows = self._conn().execute(

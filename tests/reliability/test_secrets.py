@@ -163,6 +163,12 @@ def test_serve_access_log_blanks_the_secret(tmp_path: Path) -> None:
         f"/nps/reviews?SHOP_SECRET={quote(SECRET)}",
         f"/nps/create?shop%5Fsecret%3D{quote(SECRET)}&rate=8",
         f"{{'query_string': b'shop_id=s&shop_secret={quote(SECRET)}'}}",
+        f"/nps/reviews?shop_id=s&shop_s%65cret={quote(SECRET)}",
+        f"/nps/reviews?%73hop_secret={quote(SECRET)}&shop_id=s",
+        f"/nps/reviews?shop_id=s&shop%255Fsecret={quote(SECRET)}",
+        f"/nps/reviews?shop_secret=a;{MARKER}&shop_id=s",
+        f"/nps/reviews?shop_secret=a'{MARKER}",
+        f"/nps/reviews?x=1;shop_secret={MARKER}",
     ],
 )
 def test_secret_parameter_values_are_blanked(text: str) -> None:
@@ -171,3 +177,24 @@ def test_secret_parameter_values_are_blanked(text: str) -> None:
     assert SecretParamFilter().filter(record)
     assert MARKER not in record.getMessage()
     assert len(record.args) == 2  # uvicorn's access formatter unpacks them by position
+
+
+# A secret with the characters that ended the value in an older, pattern-based filter.
+RAW_SECRET = f"k;e'y{MARKER}"
+
+
+def test_serve_access_log_decodes_names_and_keeps_raw_values_whole(tmp_path: Path) -> None:
+    db = tmp_path / "served.sqlite3"
+    seed_shop(db, secret=RAW_SECRET).close()
+    output = tmp_path / "serve.log"
+    with serve(db, output=output) as server:
+        base = f"{server.url}/nps/reviews?shop_id={SHOP_ID}"
+        for query in (
+            f"shop_s%65cret={quote(RAW_SECRET)}",  # names the server decodes
+            f"%73hop_secret={quote(RAW_SECRET)}",
+            f"shop_secret={RAW_SECRET}",  # a raw ; and ' in the value
+        ):
+            assert httpx.get(f"{base}&{query}").status_code == 200, query
+    log = output.read_text(encoding="utf-8")
+    assert len([line for line in log.splitlines() if "/nps/reviews" in line]) == 3, log
+    assert MARKER not in log

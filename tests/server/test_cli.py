@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
 from nps_core.server.demo import DEMO_SHOP_ID, demo_secret
 from nps_core.server.store import Store
-from tests.support.paths import ROOT
+from tests.support.cli import cli
 from tests.support.servers import serve
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nps_core.server", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_demo_prints_credentials(tmp_path: Path) -> None:
@@ -77,7 +65,7 @@ def test_add_shop_then_load(tmp_path: Path) -> None:
         "created_at,channel,category,rate\n2024-01-03,web,delivery,9\n2024-01-04,web,delivery,12\n"
     )
     done = cli("load", "--db", db, "--shop-id", "s1", bad)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "line 3" in done.stderr
     assert "rate" in done.stderr
     assert store.count_reviews("s1") == 2
@@ -115,7 +103,7 @@ def test_import_shop(tmp_path: Path) -> None:
     store.close()
     path.write_text(json.dumps({"shop_id": "x"}))
     done = cli("import-shop", "--db", db, path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "secret" in done.stderr
 
 
@@ -128,6 +116,7 @@ def test_serve(tmp_path: Path) -> None:
         == 0
     )
     options = ("--shape", "envelope", "--date-to", "exclusive", "--page-limit", "10")
+    options += ("--latency", "20", "--latency-jitter", "0.1", "--max-connections", "50")
     with serve(db, *options, "--day-tz", "Europe/Berlin", "--rate-limit", "100") as server:
         answer = httpx.get(f"{server.url}/nps/channels", params={"shop_id": "s"}, timeout=2)
         assert answer.json()["payload"]["channels"][0]["code"] == "web"
@@ -136,5 +125,5 @@ def test_serve(tmp_path: Path) -> None:
 def test_bad_arguments_exit_nonzero(tmp_path: Path) -> None:
     assert cli("serve").returncode != 0
     done = cli("load", "--db", tmp_path / "x.sqlite3", "--shop-id", "s", tmp_path / "missing.csv")
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "error" in done.stderr

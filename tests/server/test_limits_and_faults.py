@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -11,23 +13,52 @@ from nps_core.server.options import FAULT_KINDS, ServerOptions
 from nps_core.server.ratelimit import RateLimiter
 from tests.support.errors import assert_error
 from tests.support.servers import ServerFactory
-from tests.support.shops import OTHER_SHOP, SHOP, review
+from tests.support.shops import OTHER_SECRET, OTHER_SHOP, SECRET, SHOP, review
 
 
 def test_rate_limit_per_shop(start: ServerFactory) -> None:
     handle = start(rate_limit_per_minute=3)
+    reviews = {"shop_id": SHOP, "shop_secret": SECRET}
     with httpx.Client(base_url=handle.url) as c:
         for _ in range(2):
-            assert c.get("/nps/channels", params={"shop_id": SHOP}).status_code == 200
+            assert c.get("/nps/reviews", params=reviews).status_code == 200
         assert c.post("/nps/create", json=review()).status_code == 200
-        limited = c.get("/nps/categories", params={"shop_id": SHOP})
+        limited = c.get("/nps/reviews", params=reviews)
         assert_error(limited, 429, "too many")
         assert 1 <= int(limited.headers["Retry-After"]) <= 60
         assert_error(c.post("/nps/create", json=review(rate=2)), 429)
-        assert c.get("/nps/channels", params={"shop_id": OTHER_SHOP}).status_code == 200
+        other = {"shop_id": OTHER_SHOP, "shop_secret": OTHER_SECRET}
+        assert c.get("/nps/reviews", params=other).status_code == 200
         assert c.get("/openapi.json").status_code == 200
         assert c.get("/nps/channels", params={"shop_id": "unknown"}).status_code == 404
     assert [r["rate"] for r in handle.app.state.store.all_reviews(SHOP)] == [8]
+
+
+def test_calls_without_the_secret_count_against_the_caller(start: ServerFactory) -> None:
+    handle = start(rate_limit_per_minute=3)
+    with httpx.Client(base_url=handle.url) as c:
+        for _ in range(3):
+            assert c.get("/nps/channels", params={"shop_id": SHOP}).status_code == 200
+        assert_error(c.get("/nps/categories", params={"shop_id": OTHER_SHOP}), 429)
+        assert_error(c.get("/nps/reviews", params={"shop_id": SHOP, "shop_secret": "x"}), 429)
+        assert_error(c.post("/nps/create", json=review(shop_secret=..., did="d1")), 429)
+        # The shop's own allowance is untouched.
+        owner = {"shop_id": SHOP, "shop_secret": SECRET}
+        assert c.get("/nps/reviews", params=owner).status_code == 200
+
+
+def test_strangers_cannot_lock_a_shop_out(start: ServerFactory) -> None:
+    handle = start(rate_limit_per_minute=100)
+    owner = {"shop_id": SHOP, "shop_secret": SECRET}
+    with httpx.Client(base_url=handle.url) as c:
+        refused = [
+            c.get("/nps/reviews", params={"shop_id": SHOP, "shop_secret": f"guess-{i}"})
+            for i in range(150)
+        ] + [c.post("/nps/create", json=review(shop_secret=f"guess-{i}")) for i in range(50)]
+        assert {r.status_code for r in refused[:100]} == {403}
+        assert {r.status_code for r in refused[100:]} == {429}
+        assert c.get("/nps/reviews", params=owner).status_code == 200
+        assert c.post("/nps/create", json=review()).status_code == 200
 
 
 def test_rate_limiter_window() -> None:
@@ -96,6 +127,31 @@ def test_options_are_checked() -> None:
         ({"fault_rate": 1.5}, "fault_rate"),
         ({"fault_kinds": ("teapot",)}, "fault_kinds"),
         ({"rate_limit_per_minute": 0}, "rate_limit"),
+        ({"latency_ms": -1}, "latency_ms"),
+        ({"latency_jitter": 2}, "latency_jitter"),
+        ({"max_connections": 0}, "max_connections"),
+        ({"request_timeout": 0}, "request_timeout"),
     ):
         with pytest.raises(ValueError, match=word):
             ServerOptions(**bad)
+
+
+def test_latency_is_added_to_every_answer_without_blocking(start: ServerFactory) -> None:
+    handle = start(latency_ms=300, latency_jitter=0.2)
+    limits = httpx.Limits(max_connections=40)
+    with httpx.Client(base_url=handle.url, limits=limits, timeout=5) as client:
+
+        def timed(_: int) -> float:
+            started = time.perf_counter()
+            assert client.get("/nps/channels", params={"shop_id": SHOP}).status_code == 200
+            return time.perf_counter() - started
+
+        alone = [timed(i) for i in range(3)]
+        assert all(0.24 <= t < 0.6 for t in alone), alone
+        # Forty at once take about one latency, not forty: the waits hold no worker.
+        started = time.perf_counter()
+        with ThreadPoolExecutor(40) as pool:
+            together = list(pool.map(timed, range(40)))
+        assert time.perf_counter() - started < 1.5
+    assert min(together) >= 0.24
+    assert max(together) - min(together) > 0.02  # jitter: the waits differ

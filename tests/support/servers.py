@@ -8,6 +8,7 @@ access-log test, which reads what the process prints. (In-process servers come f
 
 from __future__ import annotations
 
+import resource
 import socket
 import subprocess
 import sys
@@ -70,17 +71,26 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serve(db: Path, *options: str, output: Path | None = None) -> Iterator[ServedProcess]:
+def serve(
+    db: Path, *options: str, output: Path | None = None, max_files: int | None = None
+) -> Iterator[ServedProcess]:
     """`serve --db db` plus ``options`` on a free port; stdout and stderr go to ``output``
-    (discarded without one). Stopped on leaving the block."""
+    (discarded without one); ``max_files`` lowers the process's file-handle limit.
+    Stopped on leaving the block."""
     port = free_port()
     command = [sys.executable, "-m", "nps_core.server", "serve", "--db", str(db)]
+
+    def limit_files() -> None:
+        if max_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
+
     with open(output or "/dev/null", "wb") as sink:
         process = subprocess.Popen(
             [*command, "--port", str(port), *options],
             cwd=ROOT,
             stdout=sink,
             stderr=subprocess.STDOUT,
+            preexec_fn=limit_files,
         )
         try:
             url = f"http://127.0.0.1:{port}"
