@@ -35,6 +35,7 @@ from nps_core.present.filters import (
     parse_filters,
     to_query,
 )
+from nps_core.present.notices import malformed_details, malformed_notice, truncation_notice
 from nps_core.ui.data import data_as_of, get_settings, load_catalog, load_reviews, refresh
 
 __all__ = [
@@ -199,17 +200,15 @@ def _banners(
             f"reached ({reason}). Figures will update when it answers again.",
             icon="⚠️",
         )
-    if reviews.truncated:
-        cells = ", ".join(
-            f"{t.day:%d %b %Y} × {channel_names.get(t.channel or '', t.channel)} × "
-            f"{category_names.get(t.category or '', t.category)}"
-            for t in reviews.truncated[:5]
-        )
-        more = f" and {len(reviews.truncated) - 5} more" if len(reviews.truncated) > 5 else ""
+    cut = truncation_notice(reviews, channel_names, category_names)
+    if cut:
+        st.warning(f"**Some reviews are missing**: {cut}.", icon="✂️")
+    malformed = malformed_notice(reviews)
+    if malformed:
         st.warning(
-            f"**Some reviews are missing**: the API returns at most 1000 reviews per call "
-            f"and these day × channel × category cells hit that limit: {cells}{more}.",
-            icon="✂️",
+            f"**{malformed}**: {malformed_details(reviews)}. The figures count only the "
+            "reviews that could be read.",
+            icon="⚠️",
         )
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 from nps_core.contract.errors import NpsApiError
 from nps_core.present.contacts import without_contacts
 from nps_core.present.filters import Period
+from nps_core.present.notices import data_notices
 from nps_core.present.wallboard.board import compose_board, loaded_span
 from nps_core.present.wallboard.html import board_html, waiting_html, wallboard_css
 from nps_core.present.wallboard.link import WallboardConfig, parse_wallboard
@@ -93,7 +94,9 @@ def _board(config: WallboardConfig, notices: list[str]) -> None:
         labels=_labels(),
         now=time.time(),
     )
-    st.html(board_html(board, config, status, [*notices, *unknown]))
+    shown = [p.reviews for p in (main, previous) if p is not None and p.reviews is not None]
+    data = dict.fromkeys(notice for reviews in shown for notice in data_notices(reviews))
+    st.html(board_html(board, config, status, [*notices, *unknown, *data]))
 
 
 def live_board(config: WallboardConfig, notices: list[str]) -> None:
