@@ -14,6 +14,10 @@ reviews over 365 days, with sale days over the 1000 cap:
 
 Also prints the requests each made and the memory of the frame, at 200,000 rows and at
 1,000,000 (the 200,000 replicated with fresh ids through the same conversion).
+
+Then the same year from a server across a network (``serve --latency 100``: every
+answer waits 100 ms ±20%): (a) naive against ``fetch_reviews`` cold with 8 and with 24
+workers, each beside its latency floor, requests ÷ concurrency × latency.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ from tests.support.paths import ROOT
 from tests.support.servers import serve
 
 WORKERS = 8
+# Workers of the runs at a network's latency: the default, and enough to hide it.
+LATENT_WORKERS = (WORKERS, 24)
 
 WARM_SNIPPET = """
 import time, json
@@ -222,10 +228,55 @@ def report(figures: Figures) -> None:
     print(f"frame memory, {len(big):,} rows: {frame_megabytes(big):.1f} MB (target <= 250 MB)")
 
 
+@dataclass
+class LatentFigures:
+    """The runs against a server with latency: naive, and cold per number of workers."""
+
+    latency: float  # seconds
+    naive: tuple[float, int, int]  # seconds, requests, rows
+    cold: list[tuple[int, float, int, int]]  # workers, median seconds, requests, rows
+
+
+def measure_latent(url: str, shop: str, secret: str, runs: int, latency: float) -> LatentFigures:
+    end = datetime.now(UTC).date() - timedelta(days=3)
+    start = end - timedelta(days=364)
+    naive_figures = naive(url, shop, secret, start, end)
+    cold_figures = []
+    for workers in LATENT_WORKERS:
+        times = []
+        for _ in range(runs):
+            with NpsClient(url, shop, secret) as client:
+                t0 = time.perf_counter()
+                result = fetch_reviews(client, start, end, max_workers=workers)
+                times.append(time.perf_counter() - t0)
+        cold_figures.append((workers, statistics.median(times), result.requests, len(result.frame)))
+    return LatentFigures(latency, naive_figures, cold_figures)
+
+
+def report_latent(figures: LatentFigures) -> None:
+    naive_s, naive_requests, naive_rows = figures.naive
+    ms = figures.latency * 1000
+    print()
+    print(f"at {ms:.0f} ms latency (±20%) per answer, the same year:")
+    print(f"{'':34}{'time':>10}{'requests':>10}{'rows':>10}{'floor':>10}{'÷ floor':>9}")
+    print(
+        f"{'(a) naive, sequential per day':34}{naive_s:>9.1f}s{naive_requests:>10}{naive_rows:>10,}"
+    )
+    for workers, seconds, requests, rows in figures.cold:
+        floor = requests / workers * figures.latency
+        label = f"(c) fetch_reviews cold, {workers} workers"
+        print(
+            f"{label:34}{seconds:>9.2f}s{requests:>10}{rows:>10,}{floor:>9.2f}s"
+            f"{seconds / floor:>8.2f}x   naive ÷ this {naive_s / seconds:.1f}x"
+        )
+    print("targets: naive ÷ cold >= 20x; cold ÷ floor <= 1.3x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--latency", type=float, default=100, help="ms; 0 skips that part")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -236,7 +287,13 @@ def main() -> None:
         print(f"demo database: {args.reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
         with serve(db) as server:
             figures = measure(server.url, shop, secret, folder, args.runs)
+        latent = None
+        if args.latency > 0:
+            with serve(db, "--latency", f"{args.latency:g}") as server:
+                latent = measure_latent(server.url, shop, secret, args.runs, args.latency / 1000)
     report(figures)
+    if latent is not None:
+        report_latent(latent)
 
 
 if __name__ == "__main__":
