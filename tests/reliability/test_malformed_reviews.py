@@ -19,20 +19,9 @@ from nps_core.contract.errors import MalformedAnswer
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
-from tests.support.hostile import HostileServer, hostile_server
+from tests.support.hostile import GOOD, HostileServer, hostile_server
 
 DAY = date(2024, 5, 1)
-GOOD = {
-    "id": 1,
-    "created_at": "2024-05-01T10:00:00.000Z",
-    "channel": "web",
-    "category": "delivery",
-    "rate": 9,
-    "comment": "fine",
-    "client_id": 7,
-    "email": None,
-    "phone": None,
-}
 
 
 def broken(**fields: Any) -> dict[str, Any]:
