@@ -143,3 +143,22 @@ def test_equal_longest_answers_in_two_windows_are_split(server: ServerHandle) ->
         result = fetch_reviews(client, DAY0, DAY0 + timedelta(days=179))
     assert result.complete
     assert sorted(result.frame["id"]) == list(range(1, 301))
+
+
+def test_a_cap_learnt_is_forgotten_when_the_server_sends_more(
+    server: ServerHandle, tmp_path: Path
+) -> None:
+    rows = data_set(11, 2000, 60, 0.0)
+    cache = ReviewCache(tmp_path / "cache")
+    start, end = DAY0, DAY0 + timedelta(days=59)
+    with NpsClient(server.url, SHOP_ID, SHOP_SECRET) as client:
+        source = f"{client.base_url}|{SHOP_ID}"
+        served(server, rows, 137)
+        fetch_reviews(client, start, end, cache=cache)
+        assert cache.traits(source)["cap"] == 137
+        served(server, rows, 1000)  # the vendor raised its cap
+        cache.invalidate()
+        again = fetch_reviews(client, start, end, cache=cache)
+    assert again.complete
+    assert len(again.frame) == 2000
+    assert cache.traits(source)["cap"] is None

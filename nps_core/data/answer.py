@@ -192,7 +192,7 @@ def read_body(response: httpx.Response, limit: int, deadline: float) -> bytes:
             if len(body) > limit:
                 raise AnswerTooLarge(status, f"the API's answer is larger than {limit:,} bytes")
         if time.monotonic() > deadline:
-            raise DeadlineExceeded(status, "the API's answer did not arrive in time")
+            raise DeadlineExceeded(None, "the API's answer did not arrive in time")
     inflater.finish()
     return bytes(body)
 

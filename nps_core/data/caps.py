@@ -40,13 +40,17 @@ _NEW_REVIEW_MS = 5 * 60 * 1000
 class CapCheck(Generic[K]):
     """The answers' cap as one fetch learns it; thread-safe (the workers record)."""
 
-    limit: int  # answers this long are cut: the documented cap, or the one learnt
+    documented: int  # the longest answer the API says it sends
     learned: int | None = None  # a cap proven by a cut (by this or an earlier fetch)
+    limit: int = field(init=False)  # answers this long are cut: the smaller of the two
     _sizes: dict[K, int] = field(default_factory=dict)
     _settled: set[K] = field(default_factory=set)  # split, or recorded as cut
     _parents: dict[K, K] = field(default_factory=dict)
     _ids: dict[K, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.limit = min(self.documented, self.learned or self.documented)
 
     def record(self, window: K, size: int, table: pa.Table) -> None:
         """An answer of ``size`` objects for ``window`` (its valid rows in ``table``)."""
@@ -54,7 +58,7 @@ class CapCheck(Generic[K]):
             self._sizes[window] = size
             if self.learned is not None and size > self.learned:
                 # The server sends more than the cap learnt: it has changed.
-                self.learned, self.limit = None, max(self.limit, size)
+                self.learned, self.limit = None, self.documented
             parent = self._parents.get(window)
             if parent is None or parent not in self._ids or self.learned is not None:
                 return

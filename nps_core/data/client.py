@@ -330,8 +330,7 @@ class NpsClient:
                 response = self._http.send(request, stream=True)
                 try:
                     status = response.status_code
-                    limit = self.max_answer_bytes if 200 <= status < 300 else _ERROR_BODY_BYTES
-                    body = read_body(response, limit, deadline)
+                    body = self._body(response, deadline)
                 finally:
                     response.close()
         except httpx.HTTPError as exc:
@@ -344,6 +343,15 @@ class NpsClient:
             return body
         message = self._clean(error_message(status, response.reason_phrase, body))
         raise self._error_for(status, message, response)
+
+    def _body(self, response: httpx.Response, deadline: float) -> bytes:
+        """A 2xx answer's body, bounded; an error answer's, for its message, if readable."""
+        if 200 <= response.status_code < 300:
+            return read_body(response, self.max_answer_bytes, deadline)
+        try:
+            return read_body(response, _ERROR_BODY_BYTES, deadline)
+        except (MalformedAnswer, DeadlineExceeded):
+            return b""  # the status says enough
 
     def _failure(self, exc: httpx.HTTPError, deadline: float) -> NpsApiError:
         if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline:

@@ -94,9 +94,7 @@ class Planner:
     _total: int = 0
 
     def __post_init__(self) -> None:
-        cap = self.traits.cap
-        limit = self.page_limit if cap is None else min(cap, self.page_limit)
-        self.caps = CapCheck(limit, cap)
+        self.caps = CapCheck(self.page_limit, self.traits.cap)
 
     # -- running ------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import pytest
 
 from nps_core.contract.errors import (
     AnswerTooLarge,
+    ApiUnavailable,
     AuthError,
     DeadlineExceeded,
     MalformedAnswer,
@@ -27,7 +28,7 @@ from nps_core.contract.errors import (
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
-from tests.support.hostile import GOOD, HostileServer, hostile_server
+from tests.support.hostile import GOOD, HostileServer, gzip_bomb, hostile_server
 
 SECRET = "hostile-s3cret-77a1"
 DAY = date(2024, 5, 1)
@@ -99,8 +100,6 @@ def test_an_answer_over_the_size_limit_is_refused(api: HostileServer) -> None:
 
 
 def test_a_gzip_bomb_is_stopped_without_growing_memory(api: HostileServer) -> None:
-    from tests.support.hostile import gzip_bomb
-
     gzip_bomb()  # built before measuring
     tracemalloc.start()
     try:
@@ -110,6 +109,14 @@ def test_a_gzip_bomb_is_stopped_without_growing_memory(api: HostileServer) -> No
         tracemalloc.stop()
     assert isinstance(failure, AnswerTooLarge)
     assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MiB at peak for an 8 MiB limit"
+
+
+def test_an_error_answer_too_large_to_read_is_still_an_outage(api: HostileServer) -> None:
+    gzip_bomb()  # built before the server is asked for it
+    failure = raised(client(api, "busy-bomb", retries=1, backoff=0.01))
+    assert type(failure) is ApiUnavailable
+    assert failure.status == 503
+    assert len(api.requests) == 2  # retried, as any 503
 
 
 @pytest.mark.parametrize("case", ["trickle", "trickle-head"])

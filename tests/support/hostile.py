@@ -9,7 +9,8 @@ Cases:
   catalogs are empty;
 * ``trickle``: a valid answer, one byte every ``server.interval`` seconds;
 * ``trickle-head``: the status line and headers themselves, a byte at a time;
-* ``gzip-bomb``: a 1 MB gzip body that inflates to 1 GiB of JSON;
+* ``gzip-bomb``: a 1 MB gzip body that inflates to 1 GiB of JSON; ``busy-bomb``: the
+  same as the body of a 503;
 * ``false-gzip``: ``Content-Encoding: gzip`` on a plain body;
 * ``redirect``: 302 to another path with the same query (secret included);
 * ``not-json``, ``wrong-shape``, ``teapot`` (418), ``forbidden`` (403), ``large`` (2 MiB
@@ -138,6 +139,10 @@ def _gzip_bomb(handler: _Handler, path: str, query: dict[str, str]) -> None:
     handler._send(200, gzip_bomb(), Content_Encoding="gzip")
 
 
+def _busy_bomb(handler: _Handler, path: str, query: dict[str, str]) -> None:
+    handler._send(503, gzip_bomb(), Content_Encoding="gzip")
+
+
 def _false_gzip(handler: _Handler, path: str, query: dict[str, str]) -> None:
     handler._send(200, b"[]", Content_Encoding="gzip")
 
@@ -152,6 +157,7 @@ _CASES: dict[str, Callable[[_Handler, str, dict[str, str]], None]] = {
     "trickle": _trickle,
     "trickle-head": _trickle_head,
     "gzip-bomb": _gzip_bomb,
+    "busy-bomb": _busy_bomb,
     "false-gzip": _false_gzip,
     "redirect": _redirect,
     "not-json": lambda h, p, q: h._send(200, b"<html>busy</html>", Content_Type="text/html"),
