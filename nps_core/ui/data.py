@@ -24,7 +24,7 @@ from nps_core.contract.models import Category, Channel
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
-from nps_core.data.settings import Settings, data_dir, load_settings
+from nps_core.data.settings import SECRET_SECTIONS, Settings, data_dir, load_settings
 from nps_core.present.contacts import without_contacts
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
@@ -47,8 +47,8 @@ REVIEWS_TTL = 60
 
 
 def _secrets() -> dict | None:
-    section = secrets_section("personaclick")
-    return None if section is None else {"personaclick": section}
+    found = {name: section for name in SECRET_SECTIONS if (section := secrets_section(name))}
+    return found or None
 
 
 @st.cache_resource(show_spinner="Starting the demo data server…")
