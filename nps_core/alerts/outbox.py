@@ -99,9 +99,10 @@ class Outbox:
 
     def _deliver(self, destination: Destination, row: LedgerRow) -> bool:
         ledger = self.state.ledger
-        ledger.start_attempt(row, self.clock())
+        in_doubt = row.in_doubt
+        row = ledger.start_attempt(row, self.clock())
         message = Message.from_payload(row.payload)
-        error = destination.send(message, row.event_key, repeat=row.in_doubt)
+        error = destination.send(message, row.event_key, repeat=in_doubt)
         if error is None:
             ledger.mark_sent(row, self.clock())
             log.info("sent %s to %s %s", row.event_key, destination.service, destination.target)

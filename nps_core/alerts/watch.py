@@ -78,23 +78,25 @@ class Watcher:
         return recorded
 
     def _detractors(self, frame: pd.DataFrame, now: datetime, labels: Labels) -> int:
+        """Detractors young enough to be news, oldest first, each once per destination."""
         recent = frame[
             (frame["rate"] <= self.options.max_rate).to_numpy()
             & (frame["created_at"] >= pd.Timestamp(now - self.options.lookback)).to_numpy()
-        ]
+        ].sort_values(["created_at", "id"])
         tag = source_tag(self.runtime.source)
-        keys = {f"detractor:{tag}:{int(i)}": i for i in recent["id"]}
+        keys = [f"detractor:{tag}:{int(i)}" for i in recent["id"]]
         missing: dict[str, list[str]] = {}
         for target in self._targets:
-            for key in keys.keys() - self.runtime.state.ledger.known(keys, target):
+            for key in set(keys) - self.runtime.state.ledger.known(keys, target):
                 missing.setdefault(key, []).append(target)
         settings = self.runtime.settings
-        rows = recent.set_index("id", drop=False)
         recorded = 0
-        for key in sorted(missing, key=lambda k: int(keys[k])):
-            review = rows.loc[keys[key]].to_dict()
-            message = detractor_message(review, labels, settings.timezone, settings.public_url)
-            recorded += self._record(key, "detractor", message, missing[key])
+        for key, (_, review) in zip(keys, recent.iterrows(), strict=True):
+            if key in missing:
+                message = detractor_message(
+                    review.to_dict(), labels, settings.timezone, settings.public_url
+                )
+                recorded += self._record(key, "detractor", message, missing[key])
         return recorded
 
     def _bands(self, checks: list[BandCheck], now: datetime, labels: Labels) -> int:

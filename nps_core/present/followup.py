@@ -128,7 +128,7 @@ def age_text(hours: float, sla_hours: float, overdue: bool) -> str:
 
 
 def _contact(email: object, phone: object) -> str:
-    parts = [str(v) for v in (email, phone) if isinstance(v, str) and v.strip()]
+    parts = [v.strip() for v in (email, phone) if isinstance(v, str) and v.strip()]
     return " · ".join(parts)
 
 

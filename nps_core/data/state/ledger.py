@@ -156,32 +156,33 @@ class AlertLedger:
         with self.engine.begin() as connection:
             connection.execute(update(alert_events).where(alert_events.c.id == row_id), values)
 
-    def start_attempt(self, row: LedgerRow, now: datetime) -> None:
-        """Written (and committed) before the message leaves: a crash leaves it in doubt."""
-        self._set(row.id, attempt_started_at=now, attempts=row.attempts + 1)
+    def start_attempt(self, row: LedgerRow, now: datetime) -> LedgerRow:
+        """Written (and committed) before the message leaves: a crash leaves it in doubt.
+        Returns the row counting this try."""
+        attempts = row.attempts + 1
+        self._set(row.id, attempt_started_at=now, attempts=attempts)
+        return replace(row, attempt_started_at=now, attempts=attempts)
 
     def mark_sent(self, row: LedgerRow, now: datetime) -> None:
         self._set(row.id, status="sent", sent_at=now, attempt_started_at=None, last_error=None)
 
     def mark_failed(self, row: LedgerRow, error: str, now: datetime) -> LedgerRow:
-        """One more failed try: put off with backoff, or ``failed`` after the last one."""
-        attempts = row.attempts + 1
-        status = "failed" if attempts >= self.backoff.max_attempts else "pending"
-        later = now + self.backoff.delay(attempts)
-        self._set(
-            row.id,
-            status=status,
-            attempt_started_at=None,
-            last_error=error[:2000],
-            next_attempt_at=later,
-        )
+        """The try ``start_attempt`` began failed: put off with backoff, or ``failed``
+        after the last one."""
+        status = "failed" if row.attempts >= self.backoff.max_attempts else "pending"
+        values: dict[str, Any] = {
+            "status": status,
+            "attempt_started_at": None,
+            "last_error": error[:2000],
+            "next_attempt_at": now + self.backoff.delay(row.attempts),
+        }
+        self._set(row.id, **values)
         return replace(
             row,
             status=status,
-            attempts=attempts,
             attempt_started_at=None,
-            last_error=error[:2000],
-            next_attempt_at=later,
+            last_error=values["last_error"],
+            next_attempt_at=values["next_attempt_at"],
         )
 
     def counts(self) -> dict[str, int]:
