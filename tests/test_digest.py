@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 import pytest
 
-from nps_core.analysis.metrics import compare, decompose, summarize
+from nps_core.analysis.nps import compare, summarize
 from nps_core.analysis.quotes import representative
+from nps_core.analysis.segments import decompose
 from nps_core.present.digest import (
     CHART_NAME,
     HISTORY_PERIODS,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nps_core.analysis.metrics import summarize
+from nps_core.analysis.nps import summarize
 from nps_core.data.state import FollowUp, StateStore, VersionConflict, open_state
 from nps_core.present.followup import (
     INBOX_COLUMNS,

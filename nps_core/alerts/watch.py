@@ -91,11 +91,9 @@ class Watcher:
                 missing.setdefault(key, []).append(target)
         settings = self.runtime.settings
         recorded = 0
-        for key, (_, review) in zip(keys, recent.iterrows(), strict=True):
+        for key, review in zip(keys, recent.to_dict("records"), strict=True):
             if key in missing:
-                message = detractor_message(
-                    review.to_dict(), labels, settings.timezone, settings.public_url
-                )
+                message = detractor_message(review, labels, settings.timezone, settings.public_url)
                 recorded += self._record(key, "detractor", message, missing[key])
         return recorded
 

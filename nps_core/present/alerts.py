@@ -4,7 +4,7 @@ recovery, as plain text (every chat service and e-mail reads it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -50,7 +50,7 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def detractor_message(
-    review: Mapping[str, Any], labels: Labels, tz: str, public_url: str
+    review: Mapping[Hashable, Any], labels: Labels, tz: str, public_url: str
 ) -> Message:
     """One new detractor: rate, channel, category, comment, time, and the follow-up link."""
     where = segment_label({"channel": review["channel"], "category": review["category"]}, labels)

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from nps_core import NpsClient, fetch_reviews
-from nps_core.analysis.metrics import compare, decompose, summarize
+from nps_core.analysis.nps import compare, summarize
+from nps_core.analysis.segments import decompose
 from nps_core.present.digest import CHART_NAME, HISTORY_PERIODS, digest_periods
 from nps_core.present.formatting import (
     format_delta,
