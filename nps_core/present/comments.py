@@ -40,6 +40,7 @@ __all__ = [
     "newest_first",
     "parse_comment_filters",
     "rate_tag",
+    "review_columns",
     "review_table",
     "shown_terms",
 ]
@@ -272,6 +273,22 @@ def guard_formulas(column: pd.Series) -> pd.Series:
     return text.mask(risky, "'" + text)
 
 
+def review_columns(
+    rows: pd.DataFrame, channel_names: Mapping[str, str], category_names: Mapping[str, str]
+) -> dict[str, pd.Series]:
+    """A CSV's columns of what a review says: segment codes and names, rate, group and
+    comment, each cell a spreadsheet would run as a formula guarded."""
+    return {
+        "channel": guard_formulas(rows["channel"]),
+        "channel_name": guard_formulas(names_of(rows["channel"], channel_names)),
+        "category": guard_formulas(rows["category"]),
+        "category_name": guard_formulas(names_of(rows["category"], category_names)),
+        "rate": rows["rate"].astype(np.int64),
+        "group": rows["group"].astype("string"),
+        "comment": guard_formulas(rows["comment"]),
+    }
+
+
 def export_csv(
     frame: pd.DataFrame,
     *,
@@ -292,13 +309,7 @@ def export_csv(
             "id": rows["id"],
             "created_at": created,
             "day": rows["day"].dt.strftime("%Y-%m-%d"),
-            "channel": guard_formulas(rows["channel"]),
-            "channel_name": guard_formulas(names_of(rows["channel"], channel_names)),
-            "category": guard_formulas(rows["category"]),
-            "category_name": guard_formulas(names_of(rows["category"], category_names)),
-            "rate": rows["rate"].astype(np.int64),
-            "group": rows["group"].astype("string"),
-            "comment": guard_formulas(rows["comment"]),
+            **review_columns(rows, channel_names, category_names),
             "client_id": contact_column(rows, "client_id"),
         },
         columns=export_columns(EXPORT_COLUMNS, frame),

@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from nps_core.data.state import Change, FollowUp, FollowUps, VersionConflict
-from nps_core.present.comments import guard_formulas, local_time, newest_first
+from nps_core.present.comments import (
+    guard_formulas,
+    local_time,
+    newest_first,
+    review_columns,
+)
 from nps_core.present.labels import names_of
 
 __all__ = [
@@ -185,13 +190,7 @@ def inbox_csv(
         {
             "id": rows["id"],
             "created_at": _utc_text(rows["created_at"], tz),
-            "channel": guard_formulas(rows["channel"]),
-            "channel_name": guard_formulas(names_of(rows["channel"], channel_names)),
-            "category": guard_formulas(rows["category"]),
-            "category_name": guard_formulas(names_of(rows["category"], category_names)),
-            "rate": rows["rate"].astype(np.int64),
-            "group": rows["group"].astype("string"),
-            "comment": guard_formulas(rows["comment"]),
+            **review_columns(rows, channel_names, category_names),
             **{c: guard_formulas(rows[c]) for c in _CONTACT_COLUMNS if c in rows.columns},
             "status": rows["status"],
             "owner": guard_formulas(rows["owner"]),

@@ -13,20 +13,15 @@ from pathlib import Path
 import pytest
 
 from nps_core.alerts.notify import REPEAT_NOTE
-from nps_core.data.state import open_state
 from tests.support.receivers import webhook_receiver
 from tests.support.servers import ServerFactory
-from tests.support.workers import recent, run_worker, start_worker, worker_env
+from tests.support.workers import ledger_counts, recent, run_worker, start_worker, worker_env
 
 pytestmark = pytest.mark.slow
 
 
 def detractors(count: int) -> list[dict]:
     return [recent(2 + k, k % 7, comment=f"complaint {k}") for k in range(count)]
-
-
-def state_url(folder: Path) -> str:
-    return f"sqlite:///{folder / 'data' / 'state.sqlite3'}"
 
 
 def test_kill_9_mid_batch_then_restart_notifies_every_detractor_exactly_once(
@@ -59,9 +54,7 @@ def test_kill_9_mid_batch_then_restart_notifies_every_detractor_exactly_once(
         copies = [d.body["message"] for d in receiver.deliveries if d.key == key]
         assert REPEAT_NOTE not in copies[0]
         assert copies[1].endswith(REPEAT_NOTE)
-    store = open_state(state_url(tmp_path))
-    assert store.ledger.counts() == {"pending": 0, "sent": count, "failed": 0}
-    store.close()
+    assert ledger_counts(tmp_path) == {"pending": 0, "sent": count, "failed": 0}
 
 
 def test_a_failing_receiver_is_retried_with_backoff_until_it_takes_the_message(
@@ -92,9 +85,7 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_takes_the_message(
         assert f"(try {attempt} of 10)" in line
         assert "next try at" in line
         assert "500" in line
-    store = open_state(state_url(tmp_path))
-    assert store.ledger.counts() == {"pending": 0, "sent": 1, "failed": 0}
-    store.close()
+    assert ledger_counts(tmp_path) == {"pending": 0, "sent": 1, "failed": 0}
 
 
 def test_a_message_that_keeps_failing_is_marked_failed_and_reported(

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from nps_core.data.state import open_state
 from nps_core.server import Store
 from tests.support.receivers import webhook_receiver
 from tests.support.rows import to_ms
 from tests.support.servers import ServerFactory
 from tests.support.shops import SHOP_ID
-from tests.support.workers import PUBLIC_URL, recent, run_worker, worker_env
+from tests.support.workers import PUBLIC_URL, ledger_counts, recent, run_worker, worker_env
 
 pytestmark = pytest.mark.slow
 
@@ -71,13 +70,7 @@ def test_each_new_detractor_is_announced_once_and_a_restart_resends_nothing(
     assert lines[2] == "“detractor 0”"
     assert lines[3].startswith(f"Follow up: {PUBLIC_URL}/followup?review=")
     datetime.strptime(lines[1], "%Y-%m-%d %H:%M (UTC)")
-    store = open_state(env_url(tmp_path))
-    assert store.ledger.counts() == {"pending": 0, "sent": len(DETRACTORS), "failed": 0}
-    store.close()
-
-
-def env_url(folder: Path) -> str:
-    return f"sqlite:///{folder / 'data' / 'state.sqlite3'}"
+    assert ledger_counts(tmp_path) == {"pending": 0, "sent": len(DETRACTORS), "failed": 0}
 
 
 def test_max_rate_sets_what_counts_as_news(server_factory: ServerFactory, tmp_path: Path) -> None:

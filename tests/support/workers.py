@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from nps_core.data.state import open_state
 from nps_core.server import ServerHandle
 from tests.support.rows import to_ms
 from tests.support.shops import SHOP_ID, SHOP_SECRET
 
-__all__ = ["PUBLIC_URL", "recent", "run_worker", "start_worker", "worker_env"]
+__all__ = ["PUBLIC_URL", "ledger_counts", "recent", "run_worker", "start_worker", "worker_env"]
 
 PUBLIC_URL = "http://dashboard.test"
 
@@ -67,3 +68,12 @@ def recent(minutes: float, rate: int, **fields: Any) -> dict[str, Any]:
     }
     row.update(fields)
     return row
+
+
+def ledger_counts(folder: Path) -> dict[str, int]:
+    """Pending, sent and failed messages in the ledger of the worker run in ``folder``."""
+    store = open_state(f"sqlite:///{folder / 'data' / 'state.sqlite3'}")
+    try:
+        return store.ledger.counts()
+    finally:
+        store.close()
