@@ -56,7 +56,7 @@ def _delivery_options(parser: argparse.ArgumentParser, required: bool) -> None:
         default=[],
         required=required,
         metavar="URL",
-        help="an Apprise URL (slack://, tgram://, msteams://, mailto://, json://…); repeatable",
+        help="an Apprise URL (slack://, tgram://, workflows:// (Teams), mailto://, json://…); repeatable",
     )
     parser.add_argument(
         "--lease-seconds",
