@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from nps_core.analysis.nps import summarize
-from nps_core.data.state import FollowUp, StateStore, VersionConflict, open_state
+from nps_core.data.state import Change, FollowUp, StateStore, VersionConflict, open_state
 from nps_core.present.followup import (
     INBOX_COLUMNS,
     age_text,
@@ -23,6 +23,16 @@ from nps_core.present.followup import (
     load_inbox,
     seen_followup,
     set_note,
+)
+from nps_core.present.followup_editor import (
+    EditorState,
+    after_conflict,
+    after_save,
+    bulk_report,
+    change_of,
+    edited,
+    refresh,
+    values_of,
 )
 from nps_core.present.followup_figures import customer_keys, figure_cards, followup_figures
 from tests.support.rows import review_frame, wire_review
@@ -206,3 +216,45 @@ def test_nps_after_a_call_back_uses_each_customers_next_review() -> None:
     assert (not_called.customers, not_called.summary.n, not_called.summary.nps) == (2, 1, -100)
     card = figure_cards(figures, 48)[3]
     assert card.value == "NPS +100 from 2 (rough: fewer than 30)"
+
+
+# ------------------------------------------------------------------------------ editor
+
+
+def test_the_editor_follows_the_store_until_something_is_edited() -> None:
+    v1 = FollowUp(1, status="new", version=1)
+    v2 = FollowUp(1, status="contacted", owner="ann", version=2)
+    state = refresh(None, v1)
+    assert state.values == {"status": "new", "owner": "", "note": ""}
+    assert refresh(state, v2) == EditorState(v2, values_of(v2))  # someone else saved
+    typing = EditorState(v1, {**values_of(v1), "note": "called twice"})
+    assert edited(typing) == ["note"]
+    assert refresh(typing, v2) is typing  # pending edits keep their base
+    assert refresh(typing, FollowUp(2)).base == FollowUp(2)  # another follow-up chosen
+
+
+def test_two_editors_of_one_follow_up_lose_nothing(store: StateStore) -> None:
+    seen = store.followups.get(SOURCE, 1)
+    ann = EditorState(seen, {**values_of(seen), "status": "contacted"})
+    bob = EditorState(seen, {**values_of(seen), "note": "  left a voicemail "})
+    assert change_of(bob) == Change(note="left a voicemail")
+    saved = store.followups.save(SOURCE, ann.base, change_of(ann), "ann")
+    assert after_save(saved).values["status"] == "contacted"
+    with pytest.raises(VersionConflict) as caught:
+        store.followups.save(SOURCE, bob.base, change_of(bob), "bob")
+    bob = after_conflict(bob, caught.value)
+    # Bob keeps his note, sees Ann's status, and saving again applies only his note.
+    assert bob.values == {"status": "contacted", "owner": "", "note": "  left a voicemail "}
+    assert edited(bob) == ["note"]
+    final = store.followups.save(SOURCE, bob.base, change_of(bob), "bob")
+    assert (final.status, final.note, final.version) == ("contacted", "left a voicemail", 2)
+
+
+def test_a_bulk_assignment_reports_what_it_could_not_do(store: StateStore) -> None:
+    stale = FollowUp(2)
+    store.followups.save(SOURCE, stale, Change(owner="ann"), "ann")
+    results = assign(store.followups, SOURCE, [FollowUp(1), stale, FollowUp(3)], "bob", "bob")
+    summary, problems = bulk_report(results, "bob")
+    assert summary == "2 follow-ups assigned to bob."
+    assert len(problems) == 1
+    assert problems[0].startswith("Review 2: ann changed this follow-up first")
