@@ -3,17 +3,20 @@ alert ledger, leases and control-band episodes."""
 
 from __future__ import annotations
 
+import argparse
+import io
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import PrimaryKeyConstraint, inspect
 
 from nps_core.data.state import Backoff, Change, FollowUp, StateStore, VersionConflict, open_state
-from nps_core.data.state.database import current_revision, head_revision
+from nps_core.data.state.database import alembic_config, current_revision, head_revision
 from nps_core.data.state.schema import metadata
 
 SOURCE = "http://api.test|shop-1"
@@ -55,6 +58,43 @@ def test_the_migrations_build_exactly_the_declared_schema(store: StateStore) -> 
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
+
+
+def test_constraints_and_indexes_have_the_declared_names(store: StateStore) -> None:
+    found = inspect(store.engine)
+    for table in metadata.sorted_tables:
+        names = {c["name"] for c in found.get_check_constraints(table.name)}
+        names |= {c["name"] for c in found.get_unique_constraints(table.name)}
+        names |= {i["name"] for i in found.get_indexes(table.name)}
+        declared = {c.name for c in table.constraints if not isinstance(c, PrimaryKeyConstraint)}
+        declared |= {i.name for i in table.indexes}
+        assert names == declared, table.name
+
+
+def test_the_same_migrations_render_for_postgresql() -> None:
+    config = alembic_config()
+    config.output_buffer = io.StringIO()
+    config.cmd_opts = argparse.Namespace(x=["url=postgresql://nps@db.invalid/nps"])
+    command.upgrade(config, "head", sql=True)
+    ddl = config.output_buffer.getvalue()
+    assert "CREATE TABLE followups" in ddl
+    assert "CONSTRAINT ck_followups_status CHECK" in ddl
+    assert (
+        "CREATE UNIQUE INDEX uq_alert_episodes_open ON alert_episodes (source, segment) WHERE closed_at IS NULL"
+        in ddl
+    )
+    assert "TIMESTAMP WITHOUT TIME ZONE" in ddl
+
+
+def test_downgrade_to_nothing_and_up_again(url: str) -> None:
+    store = open_state(url)
+    with store.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+    assert set(inspect(store.engine).get_table_names()) == {"alembic_version"}
+    store.close()
+    again = open_state(url)
+    assert current_revision(again.engine) == head_revision()
+    again.close()
 
 
 def test_reopening_is_idempotent_and_keeps_the_data(url: str) -> None:

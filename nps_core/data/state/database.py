@@ -26,7 +26,7 @@ from sqlalchemy.pool import StaticPool
 
 from nps_core.data.settings import data_dir
 
-__all__ = ["STATE_FILE", "current_revision", "default_url", "head_revision", "open_engine"]
+__all__ = ["STATE_FILE", "alembic_config", "current_revision", "default_url", "head_revision", "open_engine"]
 
 STATE_FILE = "state.sqlite3"
 _SCRIPTS = "nps_core.data.state:migrations"
@@ -41,7 +41,7 @@ def default_url() -> str:
     return f"sqlite:///{data_dir() / STATE_FILE}"
 
 
-def _alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", _SCRIPTS)
     config.attributes["connection"] = connection
@@ -49,7 +49,7 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the state store ships at least one migration"
     return head
 
@@ -100,7 +100,7 @@ def _upgrade(engine: Engine) -> None:
     with _file_lock(engine), engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-        command.upgrade(_alembic_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
 
 
 def open_engine(url: str = "") -> Engine:

@@ -32,10 +32,10 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "status IN ('new', 'contacted', 'resolved', 'unreachable')",
-            name="ck_followups_status",
+            name=op.f("ck_followups_status"),
         ),
-        sa.PrimaryKeyConstraint("id", name="pk_followups"),
-        sa.UniqueConstraint("source", "review_id", name="uq_followups_source_review_id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_followups")),
+        sa.UniqueConstraint("source", "review_id", name=op.f("uq_followups_source_review_id")),
     )
     op.create_table(
         "alert_events",
@@ -52,13 +52,15 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('pending', 'sent', 'failed')", name="ck_alert_events_status"
+            "status IN ('pending', 'sent', 'failed')", name=op.f("ck_alert_events_status")
         ),
-        sa.PrimaryKeyConstraint("id", name="pk_alert_events"),
-        sa.UniqueConstraint("event_key", "target", name="uq_alert_events_event_key_target"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_events")),
+        sa.UniqueConstraint("event_key", "target", name=op.f("uq_alert_events_event_key_target")),
     )
     op.create_index(
-        "ix_alert_events_status_next_attempt_at", "alert_events", ["status", "next_attempt_at"]
+        op.f("ix_alert_events_status_next_attempt_at"),
+        "alert_events",
+        ["status", "next_attempt_at"],
     )
     op.create_table(
         "alert_episodes",
@@ -70,10 +72,10 @@ def upgrade() -> None:
         sa.Column("opened_limit", sa.Float(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("closed_nps", sa.Float(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_alert_episodes"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_episodes")),
     )
     op.create_index(
-        "uq_alert_episodes_open",
+        op.f("uq_alert_episodes_open"),
         "alert_episodes",
         ["source", "segment"],
         unique=True,
@@ -86,14 +88,14 @@ def upgrade() -> None:
         sa.Column("holder", sa.String(255), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("acquired_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("name", name="pk_leases"),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_leases")),
     )
 
 
 def downgrade() -> None:
     op.drop_table("leases")
-    op.drop_index("uq_alert_episodes_open", table_name="alert_episodes")
+    op.drop_index(op.f("uq_alert_episodes_open"), table_name="alert_episodes")
     op.drop_table("alert_episodes")
-    op.drop_index("ix_alert_events_status_next_attempt_at", table_name="alert_events")
+    op.drop_index(op.f("ix_alert_events_status_next_attempt_at"), table_name="alert_events")
     op.drop_table("alert_events")
     op.drop_table("followups")
