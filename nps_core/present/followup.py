@@ -12,8 +12,9 @@ so a concurrent save by someone else is reported (``VersionConflict``), never ov
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from nps_core.present.comments import (
     newest_first,
     review_columns,
 )
-from nps_core.present.labels import names_of
+from nps_core.present.labels import Labels, names_of, segment_label
 
 __all__ = [
     "INBOX_COLUMNS",
@@ -36,6 +37,7 @@ __all__ = [
     "change_status",
     "inbox",
     "inbox_csv",
+    "inbox_labels",
     "inbox_table",
     "load_inbox",
     "seen_followup",
@@ -169,6 +171,18 @@ def inbox_table(
     ).reset_index(drop=True)
 
 
+def inbox_labels(rows: pd.DataFrame, *, tz: str, labels: Labels) -> dict[int, str]:
+    """A one-line name of each follow-up, for choosing it: time, rate, segment, comment."""
+    times = local_time(rows, tz)
+    names = {}
+    for moment, row in zip(times, rows.to_dict("records"), strict=True):
+        where = segment_label({"channel": row["channel"], "category": row["category"]}, labels)
+        comment = row["comment"] if isinstance(row["comment"], str) else ""
+        said = f" · “{comment[:40]}{'…' if len(comment) > 40 else ''}”" if comment else ""
+        names[int(row["id"])] = f"{moment:%d %b %H:%M} · {row['rate']}/10 · {where}{said}"
+    return names
+
+
 def _utc_text(values: pd.Series, tz: str) -> pd.Series:
     stamps = pd.to_datetime(values, utc=True)
     return stamps.dt.tz_convert(tz).dt.floor("s").astype("string")
@@ -216,7 +230,7 @@ def _moment(value: object) -> datetime | None:
     return None
 
 
-def seen_followup(row: Mapping[str, object]) -> FollowUp:
+def seen_followup(row: Mapping[Hashable, Any]) -> FollowUp:
     """The follow-up as an inbox row showed it to the user (what a save checks against)."""
     return FollowUp(
         review_id=int(str(row["id"])),

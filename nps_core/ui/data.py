@@ -25,6 +25,7 @@ from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
 from nps_core.data.settings import SECRET_SECTIONS, Settings, data_dir, load_settings
+from nps_core.data.state import StateStore, open_state
 from nps_core.present.contacts import without_contacts
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
@@ -37,6 +38,7 @@ __all__ = [
     "get_cache",
     "get_client",
     "get_settings",
+    "get_state",
     "load_catalog",
     "load_reviews",
     "refresh",
@@ -64,6 +66,12 @@ def get_settings() -> Settings:
 @st.cache_resource
 def get_cache() -> ReviewCache:
     return ReviewCache(data_dir() / "cache")
+
+
+@st.cache_resource
+def get_state() -> StateStore:
+    """The team's state store (follow-ups), opened and migrated once per process."""
+    return open_state(get_settings().state_url)
 
 
 @st.cache_resource

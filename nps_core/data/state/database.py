@@ -26,7 +26,14 @@ from sqlalchemy.pool import StaticPool
 
 from nps_core.data.settings import data_dir
 
-__all__ = ["STATE_FILE", "alembic_config", "current_revision", "default_url", "head_revision", "open_engine"]
+__all__ = [
+    "STATE_FILE",
+    "alembic_config",
+    "current_revision",
+    "default_url",
+    "head_revision",
+    "open_engine",
+]
 
 STATE_FILE = "state.sqlite3"
 _SCRIPTS = "nps_core.data.state:migrations"

@@ -139,6 +139,16 @@ class FollowUps:
                     found[row.review_id] = _from_row(row)
         return found
 
+    def owners(self, source: str) -> list[str]:
+        """Everyone a follow-up of ``source`` is assigned to, by name."""
+        query = (
+            select(followups.c.owner)
+            .where(followups.c.source == source, followups.c.owner.is_not(None))
+            .distinct()
+        )
+        with self.engine.connect() as connection:
+            return sorted(str(owner) for owner in connection.scalars(query))
+
     def get(self, source: str, review_id: int) -> FollowUp:
         return self.get_many(source, [review_id]).get(review_id, FollowUp(review_id))
 
