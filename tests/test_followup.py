@@ -189,8 +189,10 @@ def test_figures_count_open_within_the_service_level_and_time_to_contact() -> No
     assert figures.median_hours == pytest.approx(30)
     cards = figure_cards(figures, 48)
     assert [c.value for c in cards[:3]] == ["3", "50%", "30.0 h"]
-    assert cards[3].value == "no later reviews yet"
-    assert cards[3].caption == "not called back: no later reviews yet"
+    assert cards[3].value == "–"
+    assert cards[3].caption == (
+        "called back: no later reviews yet · not called back: no later reviews yet"
+    )
 
 
 def test_nps_after_a_call_back_uses_each_customers_next_review() -> None:
@@ -215,7 +217,11 @@ def test_nps_after_a_call_back_uses_each_customers_next_review() -> None:
     assert called.summary.nps == summarize(frame[frame["id"].isin([11, 13])]).nps == 100
     assert (not_called.customers, not_called.summary.n, not_called.summary.nps) == (2, 1, -100)
     card = figure_cards(figures, 48)[3]
-    assert card.value == "NPS +100 from 2 (rough: fewer than 30)"
+    assert card.value == "+100"
+    assert card.caption == (
+        "called back: NPS +100 from 2 (rough: fewer than 30) · "
+        "not called back: NPS −100 from 1 (rough: fewer than 30)"
+    )
 
 
 # ------------------------------------------------------------------------------ editor

@@ -53,7 +53,6 @@ STATUS_LABELS = {
 # Still to be acted on: counted as open, and "new" ones can fall past the service level.
 OPEN_STATUSES = ("new", "contacted")
 INBOX_COLUMNS: tuple[str, ...] = (
-    "review",
     "time",
     "channel",
     "category",
@@ -64,6 +63,7 @@ INBOX_COLUMNS: tuple[str, ...] = (
     "owner",
     "note",
     "age",
+    "review",
 )
 _REVIEW_COLUMNS = ["id", "created_at", "day", "channel", "category", "rate", "group", "comment"]
 _CONTACT_COLUMNS = ["client_id", "email", "phone"]

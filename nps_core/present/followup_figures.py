@@ -26,7 +26,7 @@ import pandas as pd
 
 from nps_core.analysis.nps import SMALL_N, NpsSummary, summarize
 from nps_core.present.followup import OPEN_STATUSES
-from nps_core.present.formatting import format_count, format_nps, format_share
+from nps_core.present.formatting import NO_DATA, format_count, format_nps, format_share
 from nps_core.present.overview import Kpi
 
 __all__ = [
@@ -160,8 +160,8 @@ def figure_cards(figures: FollowupFigures, sla_hours: float) -> list[Kpi]:
         ),
         Kpi(
             "NPS after a call back",
-            _effect_text(called),
-            f"not called back: {_effect_text(not_called)}",
+            format_nps(called.summary.nps) if called.summary.n else NO_DATA,
+            f"called back: {_effect_text(called)} · not called back: {_effect_text(not_called)}",
             "The next review of each customer after their inbox review (a customer: "
             "client id, else e-mail, else phone). Called back: reached (contacted or "
             "resolved).",

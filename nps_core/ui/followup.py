@@ -19,6 +19,7 @@ from pandas.io.formats.style import Styler
 from nps_core.data.state import FollowUp
 from nps_core.present.followup import STATUS_LABELS, inbox_table, load_inbox, seen_followup
 from nps_core.present.followup_figures import FollowupFigures, followup_figures
+from nps_core.present.submit import escape_markdown
 from nps_core.present.theme import GROUP_COLORS
 from nps_core.ui.data import get_state, load_reviews
 from nps_core.ui.filters import FilterContext
@@ -112,22 +113,23 @@ def styled_table(ctx: FilterContext, rows: pd.DataFrame) -> Styler:
 
 
 def table_config() -> dict[str, Any]:
+    """Column settings of the inbox table (``present.followup.INBOX_COLUMNS``)."""
     return {
-        "review": st.column_config.TextColumn("Review", width=80),
-        "time": st.column_config.DatetimeColumn("Time", format="YYYY-MM-DD HH:mm", width=125),
-        "channel": st.column_config.TextColumn("Channel", width=100),
-        "category": st.column_config.TextColumn("Category", width=120),
-        "rate": st.column_config.NumberColumn("Rate", width=50),
-        "comment": st.column_config.TextColumn("Comment", width=300),
-        "contact": st.column_config.TextColumn("Contact", width=190),
+        "time": st.column_config.DatetimeColumn("Time", format="YYYY-MM-DD HH:mm", width=120),
+        "channel": st.column_config.TextColumn("Channel", width=90),
+        "category": st.column_config.TextColumn("Category", width=105),
+        "rate": st.column_config.NumberColumn("Rate", width=45),
+        "comment": st.column_config.TextColumn("Comment", width=220),
+        "contact": st.column_config.TextColumn("Contact", width=160),
         "status": st.column_config.TextColumn(
-            "Status", width=95, help=", ".join(STATUS_LABELS.values())
+            "Status", width=85, help=", ".join(STATUS_LABELS.values())
         ),
-        "owner": st.column_config.TextColumn("Owner", width=150),
-        "note": st.column_config.TextColumn("Note", width=200),
+        "owner": st.column_config.TextColumn("Owner", width=120),
+        "note": st.column_config.TextColumn("Note", width=150),
         "age": st.column_config.TextColumn(
-            "Age", width=130, help="Since the review; marked when still new past the service level"
+            "Age", width=110, help="Since the review; marked when still new past the service level"
         ),
+        "review": st.column_config.TextColumn("Review ID", width=80),
     }
 
 
@@ -154,8 +156,8 @@ def review_details(rows: pd.DataFrame, review_id: int, tz: str) -> None:
     """What the customer said and how to reach them."""
     row = rows[(rows["id"] == review_id).to_numpy()].to_dict("records")[0]
     comment = row["comment"] if isinstance(row["comment"], str) else "(no comment)"
-    contacts = [str(row[c]) for c in ("email", "phone") if isinstance(row.get(c), str)]
-    st.markdown(f"> {comment}")
+    contacts = [escape_markdown(row[c]) for c in ("email", "phone") if isinstance(row.get(c), str)]
+    st.markdown(f"> {escape_markdown(comment)}")
     last = seen_followup(row)
     saved = (
         f" · last saved by {last.updated_by} at {last.updated_at:%Y-%m-%d %H:%M} UTC"
