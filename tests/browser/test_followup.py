@@ -1,0 +1,124 @@
+"""The Follow-up page in Chromium: a follow-up saved at once is there after a reload;
+two browser sessions editing one follow-up see the conflict and lose nothing.
+
+The page writes to the state store, so these tests run on a dashboard of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from nps_core.data.client import NpsClient
+from nps_core.data.fetch import fetch_reviews
+from nps_core.ui.filters import today_in
+from tests.support.browser import assert_no_exception, grid_cells, wait_for_app
+from tests.support.dashboards import Dashboard, own_dashboard
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def team_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+    with own_dashboard(tmp_path_factory.mktemp("followup"), reviews=3000) as dashboard:
+        yield dashboard
+
+
+@pytest.fixture(scope="module")
+def detractors(team_dashboard: Dashboard) -> list[int]:
+    """The ids of the last 30 days' detractors, newest first."""
+    today = today_in("UTC")
+    with NpsClient(team_dashboard.api.url, team_dashboard.shop_id, team_dashboard.shop_secret) as c:
+        frame = fetch_reviews(c, today - timedelta(days=29), today).frame
+    rows = frame[(frame["rate"] <= 6).to_numpy()].sort_values("created_at", ascending=False)
+    return [int(i) for i in rows["id"]]
+
+
+def open_followup(page: Page, dashboard: Dashboard, review: int) -> None:
+    page.goto(f"{dashboard.url}/followup?review={review}")
+    page.wait_for_selector(".st-key-fu_status", timeout=60_000)
+    wait_for_app(page)
+
+
+def choose_status(page: Page, label: str) -> None:
+    page.locator(".st-key-fu_status input").click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def save(page: Page) -> None:
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def shown_status(page: Page) -> str:
+    return page.locator(".st-key-fu_status input").input_value()
+
+
+def test_assign_status_and_note_are_kept_across_a_reload(
+    team_dashboard: Dashboard, detractors: list[int], page: Page
+) -> None:
+    review = detractors[0]
+    open_followup(page, team_dashboard, review)
+    choose_status(page, "Contacted")
+    page.locator(".st-key-fu_note textarea").fill("Called: a refund is on its way")
+    save(page)
+    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
+        "Saved: status, note."
+    )
+    page.get_by_role("button", name="Assign to me").first.click()
+    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_contain_text("Assigned to me.")
+    assert_no_exception(page)
+
+    page.reload()
+    page.wait_for_selector(".st-key-fu_status", timeout=60_000)
+    wait_for_app(page)
+    assert shown_status(page) == "Contacted"
+    assert (
+        page.locator(".st-key-fu_note textarea").input_value() == "Called: a refund is on its way"
+    )
+    assert page.locator(".st-key-fu_owner input").input_value() == "me"
+    cells = grid_cells(page)
+    assert "Called: a refund is on its way" in cells
+    assert "Contacted" in cells
+    assert_no_exception(page)
+
+
+def test_two_sessions_editing_one_follow_up_see_the_conflict(
+    team_dashboard: Dashboard, detractors: list[int], browser
+) -> None:
+    review = detractors[1]
+    first, second = (browser.new_context(viewport={"width": 1440, "height": 1000}) for _ in "ab")
+    try:
+        ann, bob = first.new_page(), second.new_page()
+        for page in (ann, bob):
+            open_followup(page, team_dashboard, review)
+        ann.locator(".st-key-fu_note textarea").fill("Left a voicemail")
+        save(ann)
+        expect(ann.locator("[data-testid='stAlertContentSuccess']")).to_contain_text("Saved: note.")
+
+        choose_status(bob, "Resolved")
+        save(bob)
+        warning = bob.locator("[data-testid='stAlertContentWarning']")
+        expect(warning).to_contain_text("changed this follow-up first")
+        expect(warning).to_contain_text(re.compile(r"Your change \(status\) was not saved"))
+        # Bob's choice is still in his form, beside Ann's note.
+        assert shown_status(bob) == "Resolved"
+        assert bob.locator(".st-key-fu_note textarea").input_value() == "Left a voicemail"
+        save(bob)
+        expect(bob.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
+            "Saved: status."
+        )
+
+        ann.reload()
+        ann.wait_for_selector(".st-key-fu_status", timeout=60_000)
+        wait_for_app(ann)
+        assert shown_status(ann) == "Resolved"
+        assert ann.locator(".st-key-fu_note textarea").input_value() == "Left a voicemail"
+        for page in (ann, bob):
+            assert_no_exception(page)
+    finally:
+        first.close()
+        second.close()
