@@ -9,7 +9,9 @@ disk, only the open days are asked of the API.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import time
+from dataclasses import dataclass, field
 from datetime import date
 
 from nps_core.contract.errors import NpsApiError
@@ -21,7 +23,10 @@ from nps_core.data.state import Backoff, StateStore, open_state
 from nps_core.present.labels import Labels, catalog_labels
 from nps_core.server.embedded import start_demo
 
-__all__ = ["Runtime", "open_runtime"]
+__all__ = ["LABELS_TTL", "Runtime", "open_runtime"]
+
+# Channel and category names change rarely: asked of the API every ten minutes.
+LABELS_TTL = 600.0
 
 
 @dataclass
@@ -30,6 +35,8 @@ class Runtime:
     client: NpsClient
     cache: ReviewCache
     state: StateStore
+    _labels: Labels = field(default_factory=dict, init=False)
+    _labels_at: float = field(default=-math.inf, init=False)
 
     @property
     def source(self) -> str:
@@ -43,11 +50,15 @@ class Runtime:
         )  # fmt: skip
 
     def labels(self) -> Labels:
-        """Channel and category names; codes alone while the API cannot list them."""
-        try:
-            return catalog_labels(self.client.channels(), self.client.categories())
-        except NpsApiError:
-            return {}
+        """Channel and category names (asked again every ``LABELS_TTL`` seconds); codes
+        alone while the API cannot list them."""
+        if time.monotonic() - self._labels_at > LABELS_TTL:
+            try:
+                self._labels = catalog_labels(self.client.channels(), self.client.categories())
+                self._labels_at = time.monotonic()
+            except NpsApiError:
+                return self._labels
+        return self._labels
 
     def close(self) -> None:
         self.client.close()

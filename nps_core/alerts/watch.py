@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from nps_core.alerts.outbox import Outbox, utc_now
 from nps_core.alerts.runtime import Runtime
@@ -98,6 +99,12 @@ class Watcher:
         return recorded
 
     def _bands(self, checks: list[BandCheck], now: datetime, labels: Labels) -> int:
+        """Open an episode on leaving the band, close it on recovery; a message each.
+
+        Both messages are recorded whenever their condition holds (insert-if-absent), the
+        recovery before the episode is closed: a worker killed between the store's two
+        writes records the missing message on its next look instead of losing it.
+        """
         source, tag = self.runtime.source, source_tag(self.runtime.source)
         episodes = self.runtime.state.episodes
         opened = episodes.open_ones(source)
@@ -107,33 +114,40 @@ class Watcher:
             episode: Episode | None = opened.get(check.segment)
             if episode is None and check.below:
                 episode = episodes.open(source, check.segment, check.nps, check.lower, now)
-                message = band_message(check, labels, url, episode.opened_at)
-                recorded += self._record(
-                    f"band:{tag}:{episode.id}:open", "band", message, self._targets
-                )
-            elif (
-                episode is not None and check.recovered and episodes.close(episode, check.nps, now)
-            ):
+            if episode is None:
+                continue
+            if check.recovered:
                 message = recovery_message(check, labels, url, episode.opened_at, now)
                 key = f"band:{tag}:{episode.id}:recovered"
                 recorded += self._record(key, "recovery", message, self._targets)
+                episodes.close(episode, check.nps, now)
+            else:
+                message = band_message(check, labels, url, episode.opened_at)
+                key = f"band:{tag}:{episode.id}:open"
+                recorded += self._record(key, "band", message, self._targets)
         return recorded
 
 
 def run_watch(watcher: Watcher, interval: float, once: bool, stop: threading.Event) -> int:
     """Tick every ``interval`` seconds until ``stop`` (or once); 0, or 1 when a ``once``
-    run could not read the reviews or deliver everything due."""
+    run could not read the reviews or deliver everything due. A failing API or database
+    is logged and tried again at the next tick: the ledger keeps what is owed."""
     trouble = False
     while True:
         try:
             recorded = watcher.tick()
             if recorded:
                 log.info("recorded %d new message(s)", recorded)
+            wait = watcher.outbox.lease.total_seconds() + 5 if once else 0
+            report = watcher.outbox.flush(wait=wait)
+            trouble = trouble or bool(report.failed or report.blocked)
         except NpsApiError as error:
             trouble = True
-            log.warning("reading reviews failed: %s (pending messages are still delivered)", error)
-        report = watcher.outbox.flush(wait=watcher.outbox.lease.total_seconds() + 5 if once else 0)
-        trouble = trouble or bool(report.failed or report.blocked)
+            log.warning("reading reviews failed: %s; pending messages are still sent", error)
+            watcher.outbox.flush()
+        except SQLAlchemyError as error:
+            trouble = True
+            log.error("the state store failed: %s; trying again at the next look", error)
         if once or stop.wait(interval):
             break
     watcher.outbox.release()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from nps_core.data.state import open_state
 from nps_core.server import Store
 from tests.support.receivers import webhook_receiver
 from tests.support.rows import to_ms
@@ -163,3 +164,24 @@ def test_a_drop_alerts_once_per_episode_and_once_on_recovery(
         d.body["title"] for d in receiver.deliveries if (d.key or "").endswith(":recovered")
     ]
     assert sorted(recovered) == ["NPS recovered: Web · Delivery", "NPS recovered: the whole shop"]
+
+
+def test_an_episode_opened_just_before_a_crash_is_still_announced(
+    server_factory: ServerFactory, tmp_path: Path
+) -> None:
+    server = server_factory(band_rows(datetime.now(UTC).date()))
+    # The worker opened the shop's episode, then was killed before recording its message.
+    store = open_state(f"sqlite:///{tmp_path / 'data' / 'state.sqlite3'}")
+    opened = store.episodes.open(f"{server.url}|{SHOP_ID}", "*", -50.0, 20.0, datetime.now(UTC))
+    store.close()
+    with webhook_receiver() as receiver:
+        done = run_worker(
+            tmp_path, worker_env(tmp_path, server), "watch", "--notify", receiver.url(), "--once"
+        )
+        assert done.returncode == 0, done.stderr
+    titles = sorted(
+        d.body["title"] for d in receiver.deliveries if (d.key or "").startswith("band:")
+    )
+    assert titles == ["NPS drop: Web · Delivery", "NPS drop: the whole shop"]
+    shop = next(d for d in receiver.deliveries if d.body["title"] == "NPS drop: the whole shop")
+    assert (shop.key or "").endswith(f":{opened.id}:open")  # the episode found open, not a new one
