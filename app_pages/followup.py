@@ -1,4 +1,5 @@
-"""Follow-up: the period's detractors to call back, who does it, and how it went."""
+"""Follow-up (managers and admins): the period's detractors to call back, who does it,
+and how it went."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ import streamlit as st
 from nps_core.present.followup import inbox_csv, inbox_labels
 from nps_core.present.followup_figures import figure_cards
 from nps_core.ui import followup as view
-from nps_core.ui.data import get_state
+from nps_core.ui.access import current_visitor
+from nps_core.ui.access_log import logged_export, note_contacts
 from nps_core.ui.display import kpi_row, page_header
 from nps_core.ui.filters import shared_filters
 from nps_core.ui.followup_edit import bulk_assign, editor, show_notices
 
+visitor = current_visitor()
 ctx = shared_filters()
 view.init_widgets(ctx.state.extra)
 page_header("Follow-up", ctx)
 source, tz, sla = ctx.settings.cache_key, ctx.settings.timezone, ctx.settings.followup_sla_hours
-me = view.actor()
+me = view.actor(visitor)
 
 rows = view.inbox_rows(ctx)
 kpi_row(figure_cards(view.figures(ctx, rows), sla))
@@ -29,7 +32,9 @@ count_col.markdown(f"**{len(rows):,} to follow up** · newest first · service l
 names = {"channel_names": ctx.channel_names, "category_names": ctx.category_names}
 export_col.download_button(
     "Download CSV",
-    data=partial(inbox_csv, rows, tz=tz, **names),
+    data=logged_export(
+        visitor, "Follow-up", partial(inbox_csv, rows, tz=tz, **names), rows=len(rows)
+    ),
     file_name=f"followup-{ctx.period.start}-{ctx.period.end}.csv",
     mime="text/csv",
     icon="⬇️",
@@ -45,6 +50,7 @@ st.dataframe(
     placeholder="",
     alt="Follow-ups of the period",
 )
+note_contacts(visitor, "Follow-up", period=f"{ctx.period.start}..{ctx.period.end}", rows=len(rows))
 
 labels = inbox_labels(rows, tz=tz, labels=ctx.labels)
 seen = view.seen_of(rows)
@@ -59,5 +65,4 @@ editor(seen[st.session_state[view.KEY_REVIEW]], source, me)
 view.sync_url()
 
 st.subheader("Assign several")
-team = sorted({me, *get_state().followups.owners(source)})
-bulk_assign(seen, labels, team, source, me)
+bulk_assign(seen, labels, view.team(source, me), source, me)

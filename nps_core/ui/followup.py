@@ -16,11 +16,13 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from nps_core.access.roles import AccessConfigError, Role, parse_access_list
 from nps_core.data.state import FollowUp
 from nps_core.present.followup import STATUS_LABELS, inbox_table, load_inbox, seen_followup
 from nps_core.present.followup_figures import FollowupFigures, followup_figures
 from nps_core.present.submit import escape_markdown
 from nps_core.present.theme import GROUP_COLORS
+from nps_core.ui.access import Visitor, secrets_section
 from nps_core.ui.data import get_state, load_reviews
 from nps_core.ui.filters import FilterContext
 
@@ -32,10 +34,12 @@ __all__ = [
     "figures",
     "inbox_rows",
     "init_widgets",
+    "review_details",
     "seen_of",
     "styled_table",
     "sync_url",
     "table_config",
+    "team",
 ]
 
 KEY_PASSIVES, KEY_REVIEW = "fu_passives", "fu_review"
@@ -133,9 +137,23 @@ def table_config() -> dict[str, Any]:
     }
 
 
-def actor() -> str:
-    """Who is acting: saved as the follow-up's last editor, and "me" of "Assign to me"."""
-    return str(st.session_state.get("fu_me") or "me")
+def actor(visitor: Visitor) -> str:
+    """Who is acting: saved as the follow-up's last editor, and "me" of "Assign to me".
+    Without sign-in (one person on their own machine) that is simply "me"."""
+    return "me" if visitor.role is Role.LOCAL else visitor.account
+
+
+def team(source: str, me: str) -> list[str]:
+    """Whom to offer in "Assign to": the access list's managers and admins (by email),
+    everyone who owns a follow-up already, and oneself."""
+    try:
+        access = parse_access_list(secrets_section("access"))
+    except AccessConfigError:
+        access = None
+    listed = set()
+    if access is not None:
+        listed = set(access.emails.get(Role.MANAGER, ())) | set(access.emails.get(Role.ADMIN, ()))
+    return sorted({me, *listed, *get_state().followups.owners(source)})
 
 
 def choose_review(labels: dict[int, str]) -> None:
@@ -160,7 +178,7 @@ def review_details(rows: pd.DataFrame, review_id: int, tz: str) -> None:
     st.markdown(f"> {escape_markdown(comment)}")
     last = seen_followup(row)
     saved = (
-        f" · last saved by {last.updated_by} at {last.updated_at:%Y-%m-%d %H:%M} UTC"
+        f" · last saved by {escape_markdown(last.updated_by or '')} at {last.updated_at:%Y-%m-%d %H:%M} UTC"
         if last.updated_at
         else ""
     )

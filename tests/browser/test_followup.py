@@ -1,7 +1,8 @@
 """The Follow-up page in Chromium: a follow-up saved at once is there after a reload;
-two browser sessions editing one follow-up see the conflict and lose nothing.
+two managers, signed in, editing one follow-up see the conflict and lose nothing.
 
-The page writes to the state store, so these tests run on a dashboard of their own.
+The page writes to the state store: the first test runs on a dashboard of its own
+(local mode), the second on the sign-in tests' dashboard, in its own store.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from playwright.sync_api import Page, expect
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.ui.filters import today_in
-from tests.support.browser import assert_no_exception, grid_cells, wait_for_app
+from tests.support.browser import assert_no_exception, grid_cells, keep_to_loopback, wait_for_app
 from tests.support.dashboards import Dashboard, own_dashboard
+from tests.support.oidc import ADMIN, MANAGER, SignInDashboard, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +30,18 @@ def team_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboa
         yield dashboard
 
 
-@pytest.fixture(scope="module")
-def detractors(team_dashboard: Dashboard) -> list[int]:
+def detractor_ids(dashboard: Dashboard) -> list[int]:
     """The ids of the last 30 days' detractors, newest first."""
     today = today_in("UTC")
-    with NpsClient(team_dashboard.api.url, team_dashboard.shop_id, team_dashboard.shop_secret) as c:
-        frame = fetch_reviews(c, today - timedelta(days=29), today).frame
+    with NpsClient(dashboard.api.url, dashboard.shop_id, dashboard.shop_secret) as client:
+        frame = fetch_reviews(client, today - timedelta(days=29), today).frame
     rows = frame[(frame["rate"] <= 6).to_numpy()].sort_values("created_at", ascending=False)
     return [int(i) for i in rows["id"]]
+
+
+@pytest.fixture(scope="module")
+def detractors(team_dashboard: Dashboard) -> list[int]:
+    return detractor_ids(team_dashboard)
 
 
 def open_followup(page: Page, dashboard: Dashboard, review: int) -> None:
@@ -86,15 +92,24 @@ def test_assign_status_and_note_are_kept_across_a_reload(
     assert_no_exception(page)
 
 
-def test_two_sessions_editing_one_follow_up_see_the_conflict(
-    team_dashboard: Dashboard, detractors: list[int], browser
+@pytest.fixture(scope="module")
+def signin_detractors(signin_dashboard: SignInDashboard) -> list[int]:
+    return detractor_ids(signin_dashboard.dashboard)
+
+
+def test_two_managers_editing_one_follow_up_see_the_conflict(
+    signin_dashboard: SignInDashboard, signin_detractors: list[int], browser
 ) -> None:
-    review = detractors[1]
-    first, second = (browser.new_context(viewport={"width": 1440, "height": 1000}) for _ in "ab")
+    """Two accounts signed in through the real OpenID Connect flow, in two browsers."""
+    review, url = signin_detractors[0], signin_dashboard.url
+    contexts = [browser.new_context(viewport={"width": 1440, "height": 1000}) for _ in "ab"]
     try:
-        ann, bob = first.new_page(), second.new_page()
-        for page in (ann, bob):
-            open_followup(page, team_dashboard, review)
+        ann, bob = (context.new_page() for context in contexts)
+        for context, page, account in zip(contexts, (ann, bob), (MANAGER, ADMIN), strict=True):
+            keep_to_loopback(context)
+            page.set_default_timeout(30_000)
+            sign_in(page, url, account)
+            open_followup(page, signin_dashboard.dashboard, review)
         ann.locator(".st-key-fu_note textarea").fill("Left a voicemail")
         save(ann)
         expect(ann.locator("[data-testid='stAlertContentSuccess']")).to_contain_text("Saved: note.")
@@ -102,7 +117,7 @@ def test_two_sessions_editing_one_follow_up_see_the_conflict(
         choose_status(bob, "Resolved")
         save(bob)
         warning = bob.locator("[data-testid='stAlertContentWarning']")
-        expect(warning).to_contain_text("changed this follow-up first")
+        expect(warning).to_contain_text(f"{MANAGER} changed this follow-up first")
         expect(warning).to_contain_text(re.compile(r"Your change \(status\) was not saved"))
         # Bob's choice is still in his form, beside Ann's note.
         assert shown_status(bob) == "Resolved"
@@ -111,14 +126,19 @@ def test_two_sessions_editing_one_follow_up_see_the_conflict(
         expect(bob.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
             "Saved: status."
         )
+        bob.get_by_role("button", name="Assign to me").first.click()
+        expect(bob.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
+            f"Assigned to {ADMIN}."
+        )
 
         ann.reload()
         ann.wait_for_selector(".st-key-fu_status", timeout=60_000)
         wait_for_app(ann)
         assert shown_status(ann) == "Resolved"
         assert ann.locator(".st-key-fu_note textarea").input_value() == "Left a voicemail"
+        assert ann.locator(".st-key-fu_owner input").input_value() == ADMIN
         for page in (ann, bob):
             assert_no_exception(page)
     finally:
-        first.close()
-        second.close()
+        for context in contexts:
+            context.close()

@@ -3,12 +3,16 @@ once, kept across sessions, and two managers editing one follow-up."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nps_core.access.log import AccessLog
 from nps_core.present.followup import STATUS_LABELS
-from tests.support.apptest import AppFactory
+from nps_core.present.submit import escape_markdown
+from tests.support.apptest import AppFactory, signed_in
 
 PAGE = "app_pages/followup.py"
 
@@ -115,3 +119,41 @@ def test_a_link_to_a_review_outside_the_inbox_says_so(app_factory: AppFactory, r
     assert not app.exception
     if review.isdigit():
         assert any("is not in this period's inbox" in i.value for i in app.info)
+
+
+# A team with sign-in: Ann and Bob manage, Carl only looks.
+TEAM_SECRETS = {
+    "auth": {
+        "client_id": "nps",
+        "client_secret": "nps-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "thirty-two-characters-of-cookie!",
+    },
+    "access": {"managers": ["ann@shop.example", "bob@shop.example"], "viewers": ["*@shop.example"]},
+}
+
+
+def test_a_manager_acts_under_her_own_name_and_the_page_is_logged(
+    app_factory: AppFactory, tmp_path: Path
+) -> None:
+    app = app_factory(PAGE, secrets=TEAM_SECRETS, user=signed_in("ann@shop.example"))
+    assert not app.exception
+    assert app.title[0].value == "Follow-up"
+    team = app.selectbox(key="fu_bulk_owner").options
+    assert {"ann@shop.example", "bob@shop.example"} <= set(team)
+    app = app.button(key="fu_assign_me").click().run()
+    assert [s.value for s in app.success] == ["Assigned to ann@shop.example."]
+    assert app.text_input(key="fu_owner").value == "ann@shop.example"
+    saved_by = f"last saved by {escape_markdown('ann@shop.example')}"
+    assert any(saved_by in c.value for c in app.main.caption)
+    log = AccessLog(tmp_path / "data" / "access-log.jsonl").latest(10)
+    assert ("ann@shop.example", "manager", "Follow-up", "contacts") in {
+        (r["account"], r["role"], r["page"], r["event"]) for r in log
+    }
+
+
+def test_a_viewer_cannot_open_the_follow_up_page(app_factory: AppFactory) -> None:
+    app = app_factory(secrets=TEAM_SECRETS, user=signed_in("carl@shop.example"))
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page(PAGE)
