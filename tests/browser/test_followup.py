@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
@@ -22,6 +23,8 @@ from tests.support.dashboards import Dashboard, own_dashboard
 from tests.support.oidc import ADMIN, MANAGER, SignInDashboard, sign_in
 
 pytestmark = pytest.mark.browser
+
+NOTICE_TIMEOUT = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +54,34 @@ def open_followup(page: Page, dashboard: Dashboard, review: int) -> None:
 
 
 def choose_status(page: Page, label: str) -> None:
-    page.locator(".st-key-fu_status input").click()
-    page.get_by_role("option", name=label, exact=True).click()
+    """Open the status box and pick ``label``; a click that lands while the page is still
+    drawing itself opens nothing, so the box is clicked again until its list shows."""
+    option = page.get_by_role("option", name=label, exact=True)
+    for _ in range(5):
+        wait_for_app(page)
+        page.locator(".st-key-fu_status input").click()
+        try:
+            option.wait_for(timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    option.click()
+
+
+def click(page: Page, name: str) -> None:
+    """A button, once the page has finished its run (a click during one may be lost)."""
+    wait_for_app(page)
+    page.get_by_role("button", name=name, exact=True).first.click()
 
 
 def save(page: Page) -> None:
-    page.get_by_role("button", name="Save", exact=True).click()
+    click(page, "Save")
+
+
+def expect_notice(page: Page, kind: str, text: str | re.Pattern[str]) -> None:
+    """The page's success or warning notice says ``text`` (a loaded machine is slow)."""
+    notice = page.locator(f"[data-testid='stAlertContent{kind}']")
+    expect(notice).to_contain_text(text, timeout=NOTICE_TIMEOUT)
 
 
 def shown_status(page: Page) -> str:
@@ -71,11 +96,9 @@ def test_assign_status_and_note_are_kept_across_a_reload(
     choose_status(page, "Contacted")
     page.locator(".st-key-fu_note textarea").fill("Called: a refund is on its way")
     save(page)
-    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
-        "Saved: status, note."
-    )
-    page.get_by_role("button", name="Assign to me").first.click()
-    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_contain_text("Assigned to me.")
+    expect_notice(page, "Success", "Saved: status, note.")
+    click(page, "Assign to me")
+    expect_notice(page, "Success", "Assigned to me.")
     assert_no_exception(page)
 
     page.reload()
@@ -112,24 +135,19 @@ def test_two_managers_editing_one_follow_up_see_the_conflict(
             open_followup(page, signin_dashboard.dashboard, review)
         ann.locator(".st-key-fu_note textarea").fill("Left a voicemail")
         save(ann)
-        expect(ann.locator("[data-testid='stAlertContentSuccess']")).to_contain_text("Saved: note.")
+        expect_notice(ann, "Success", "Saved: note.")
 
         choose_status(bob, "Resolved")
         save(bob)
-        warning = bob.locator("[data-testid='stAlertContentWarning']")
-        expect(warning).to_contain_text(f"{MANAGER} changed this follow-up first")
-        expect(warning).to_contain_text(re.compile(r"Your change \(status\) was not saved"))
+        expect_notice(bob, "Warning", f"{MANAGER} changed this follow-up first")
+        expect_notice(bob, "Warning", re.compile(r"Your change \(status\) was not saved"))
         # Bob's choice is still in his form, beside Ann's note.
         assert shown_status(bob) == "Resolved"
         assert bob.locator(".st-key-fu_note textarea").input_value() == "Left a voicemail"
         save(bob)
-        expect(bob.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
-            "Saved: status."
-        )
-        bob.get_by_role("button", name="Assign to me").first.click()
-        expect(bob.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
-            f"Assigned to {ADMIN}."
-        )
+        expect_notice(bob, "Success", "Saved: status.")
+        click(bob, "Assign to me")
+        expect_notice(bob, "Success", f"Assigned to {ADMIN}.")
 
         ann.reload()
         ann.wait_for_selector(".st-key-fu_status", timeout=60_000)
