@@ -11,8 +11,8 @@ from nps_core.present.followup import inbox_csv, inbox_labels
 from nps_core.present.followup_figures import figure_cards
 from nps_core.ui import followup as view
 from nps_core.ui.access import current_visitor
-from nps_core.ui.access_log import logged_export, note_contacts
-from nps_core.ui.display import kpi_row, page_header
+from nps_core.ui.access_log import note_contacts
+from nps_core.ui.display import csv_download, kpi_row, page_header
 from nps_core.ui.filters import shared_filters
 from nps_core.ui.followup_edit import bulk_assign, editor, show_notices
 
@@ -30,17 +30,13 @@ toggle_col, count_col, export_col = st.columns([2, 3, 1], vertical_alignment="ce
 toggle_col.toggle("Include passives", key=view.KEY_PASSIVES, help="Passives (7–8) as well")
 count_col.markdown(f"**{len(rows):,} to follow up** · newest first · service level {sla:g} h")
 names = {"channel_names": ctx.channel_names, "category_names": ctx.category_names}
-export_col.download_button(
-    "Download CSV",
-    data=logged_export(
-        visitor, "Follow-up", partial(inbox_csv, rows, tz=tz, **names), rows=len(rows)
-    ),
+csv_download(
+    export_col,
+    visitor,
+    "Follow-up",
+    partial(inbox_csv, rows, tz=tz, **names),
+    rows=len(rows),
     file_name=f"followup-{ctx.period.start}-{ctx.period.end}.csv",
-    mime="text/csv",
-    icon="⬇️",
-    on_click="ignore",
-    disabled=rows.empty,
-    width="stretch",
 )
 st.dataframe(
     view.styled_table(ctx, rows),
