@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -25,11 +26,13 @@ from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
 from nps_core.data.settings import SECRET_SECTIONS, Settings, data_dir, load_settings
-from nps_core.data.state import StateStore, open_state
 from nps_core.present.contacts import without_contacts
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
 from nps_core.ui.access import current_rights, secrets_section
+
+if TYPE_CHECKING:
+    from nps_core.data.state import StateStore
 
 __all__ = [
     "REVIEWS_TTL",
@@ -70,7 +73,12 @@ def get_cache() -> ReviewCache:
 
 @st.cache_resource
 def get_state() -> StateStore:
-    """The team's state store (follow-ups), opened and migrated once per process."""
+    """The team's state store (follow-ups), opened and migrated once per process.
+
+    Imported here, not at the top: SQLAlchemy and Alembic cost a second of the first
+    run, which only the pages that keep state should pay."""
+    from nps_core.data.state import open_state
+
     return open_state(get_settings().state_url)
 
 

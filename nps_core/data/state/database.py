@@ -15,16 +15,15 @@ import contextlib
 import fcntl
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.pool import StaticPool
 
 from nps_core.data.settings import data_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = [
     "STATE_FILE",
@@ -48,7 +47,13 @@ def default_url() -> str:
     return f"sqlite:///{data_dir() / STATE_FILE}"
 
 
+# Alembic is imported where used: the store's readers (every page of the dashboard
+# that keeps state) should not pay for it when the schema is up to date.
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", _SCRIPTS)
     config.attributes["connection"] = connection
@@ -56,12 +61,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the state store ships at least one migration"
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -104,6 +113,8 @@ def _file_lock(engine: Engine) -> Iterator[None]:
 
 
 def _upgrade(engine: Engine) -> None:
+    from alembic import command
+
     with _file_lock(engine), engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
