@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from nps_core.analysis.nps import SMALL_N
-from nps_core.present.theme import FADED_OPACITY, NPS_COLOR
+from nps_core.present.palette import FADED_OPACITY, NPS_COLOR
 
 __all__ = ["digest_chart_png"]
 

@@ -20,8 +20,8 @@ from nps_core.access.roles import AccessConfigError, Role, parse_access_list
 from nps_core.data.state import FollowUp
 from nps_core.present.followup import STATUS_LABELS, inbox_table, load_inbox, seen_followup
 from nps_core.present.followup_figures import FollowupFigures, followup_figures
+from nps_core.present.palette import GROUP_COLORS
 from nps_core.present.submit import escape_markdown
-from nps_core.present.theme import GROUP_COLORS
 from nps_core.ui.access import Visitor, secrets_section
 from nps_core.ui.data import get_state, load_reviews
 from nps_core.ui.filters import FilterContext

@@ -1,6 +1,7 @@
 """The dashboard's own state: what the vendor's API does not hold.
 
-Follow-ups of reviews, the alert ledger, control-band episodes and leases, in one
+Follow-ups of reviews, the alert ledger, control-band episodes, leases and pinned
+comment themes, in one
 database reached through SQLAlchemy Core: a SQLite file in the data folder by default,
 or the database ``Settings.state_url`` names (PostgreSQL for several replicas). The
 schema is versioned by Alembic migrations shipped in this package and applied on open.
@@ -17,6 +18,7 @@ from nps_core.data.state.episodes import Episode, Episodes
 from nps_core.data.state.followups import Change, FollowUp, FollowUps, VersionConflict
 from nps_core.data.state.lease import LeaseHolder, Leases
 from nps_core.data.state.ledger import AlertLedger, Backoff, LedgerRow
+from nps_core.data.state.pinned import SqlPinnedStore
 
 __all__ = [
     "AlertLedger",
@@ -29,6 +31,7 @@ __all__ = [
     "LeaseHolder",
     "Leases",
     "LedgerRow",
+    "SqlPinnedStore",
     "StateStore",
     "VersionConflict",
     "default_url",
@@ -48,6 +51,7 @@ class StateStore:
         self.ledger = AlertLedger(self.engine, self.backoff)
         self.episodes = Episodes(self.engine)
         self.leases = Leases(self.engine)
+        self.pinned = SqlPinnedStore(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -37,6 +37,7 @@ __all__ = [
     "followups",
     "leases",
     "metadata",
+    "pinned_themes",
 ]
 
 FOLLOWUP_STATUSES = ("new", "contacted", "resolved", "unreachable")
@@ -151,4 +152,18 @@ leases = Table(
     Column("holder", String(255), nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("acquired_at", UtcDateTime, nullable=False),
+)
+
+# The comment themes a shop's managers pinned, in their order (``position``).
+pinned_themes = Table(
+    "pinned_themes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(255), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("words", Text, nullable=False),  # a JSON list of words and phrases
+    Column("pinned_at", UtcDateTime, nullable=False),
+    UniqueConstraint("source", "position"),
+    UniqueConstraint("source", "name"),
 )
