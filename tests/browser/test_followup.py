@@ -84,8 +84,13 @@ def expect_notice(page: Page, kind: str, text: str | re.Pattern[str]) -> None:
     expect(notice).to_contain_text(text, timeout=NOTICE_TIMEOUT)
 
 
-def shown_status(page: Page) -> str:
-    return page.locator(".st-key-fu_status input").input_value()
+def expect_form(page: Page, *, status: str, note: str, owner: str | None = None) -> None:
+    """The editor shows these values (waiting while the page draws itself)."""
+    expect(page.locator(".st-key-fu_status input")).to_have_value(status, timeout=NOTICE_TIMEOUT)
+    expect(page.locator(".st-key-fu_note textarea")).to_have_value(note, timeout=NOTICE_TIMEOUT)
+    if owner is not None:
+        owner_box = page.locator(".st-key-fu_owner input")
+        expect(owner_box).to_have_value(owner, timeout=NOTICE_TIMEOUT)
 
 
 def test_assign_status_and_note_are_kept_across_a_reload(
@@ -104,11 +109,7 @@ def test_assign_status_and_note_are_kept_across_a_reload(
     page.reload()
     page.wait_for_selector(".st-key-fu_status", timeout=60_000)
     wait_for_app(page)
-    assert shown_status(page) == "Contacted"
-    assert (
-        page.locator(".st-key-fu_note textarea").input_value() == "Called: a refund is on its way"
-    )
-    assert page.locator(".st-key-fu_owner input").input_value() == "me"
+    expect_form(page, status="Contacted", note="Called: a refund is on its way", owner="me")
     cells = grid_cells(page)
     assert "Called: a refund is on its way" in cells
     assert "Contacted" in cells
@@ -142,8 +143,7 @@ def test_two_managers_editing_one_follow_up_see_the_conflict(
         expect_notice(bob, "Warning", f"{MANAGER} changed this follow-up first")
         expect_notice(bob, "Warning", re.compile(r"Your change \(status\) was not saved"))
         # Bob's choice is still in his form, beside Ann's note.
-        assert shown_status(bob) == "Resolved"
-        assert bob.locator(".st-key-fu_note textarea").input_value() == "Left a voicemail"
+        expect_form(bob, status="Resolved", note="Left a voicemail")
         save(bob)
         expect_notice(bob, "Success", "Saved: status.")
         click(bob, "Assign to me")
@@ -152,9 +152,7 @@ def test_two_managers_editing_one_follow_up_see_the_conflict(
         ann.reload()
         ann.wait_for_selector(".st-key-fu_status", timeout=60_000)
         wait_for_app(ann)
-        assert shown_status(ann) == "Resolved"
-        assert ann.locator(".st-key-fu_note textarea").input_value() == "Left a voicemail"
-        assert ann.locator(".st-key-fu_owner input").input_value() == ADMIN
+        expect_form(ann, status="Resolved", note="Left a voicemail", owner=ADMIN)
         for page in (ann, bob):
             assert_no_exception(page)
     finally:
