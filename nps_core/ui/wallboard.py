@@ -19,8 +19,8 @@ import streamlit as st
 from nps_core.contract.errors import NpsApiError
 from nps_core.present.contacts import without_contacts
 from nps_core.present.filters import Period
-from nps_core.present.notices import data_notices
 from nps_core.present.labels import Labels, catalog_labels
+from nps_core.present.notices import data_notices
 from nps_core.present.wallboard.board import compose_board, loaded_span
 from nps_core.present.wallboard.html import board_html, waiting_html, wallboard_css
 from nps_core.present.wallboard.link import WallboardConfig, parse_wallboard
