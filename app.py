@@ -41,6 +41,7 @@ PAGES = {
         ("submit", st.Page(
             "app_pages/submit.py", title="Submit a review", icon=":material/rate_review:"
         )),
+        ("followup", st.Page("app_pages/followup.py", title="Follow-up", icon=":material/call:")),
     ],
     "Screens": [
         ("wallboard", st.Page(

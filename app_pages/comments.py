@@ -21,7 +21,8 @@ from nps_core.present.themes import themes_caption
 from nps_core.ui import comments as view
 from nps_core.ui import themes as theme_view
 from nps_core.ui.access import current_visitor
-from nps_core.ui.access_log import logged_export, note_contacts
+from nps_core.ui.access_log import note_contacts
+from nps_core.ui.display import csv_download
 from nps_core.ui.filters import shared_filters
 
 TERMS_SHOWN = 12
@@ -68,17 +69,13 @@ names = {"channel_names": ctx.channel_names, "category_names": ctx.category_name
 tz = ctx.settings.timezone
 count_col, export_col = st.columns([4, 1], vertical_alignment="center")
 count_col.markdown(f"**{count_text(len(rows), len(ctx.frame))}**")
-export_col.download_button(
-    "Download CSV",
-    data=logged_export(
-        visitor, "Comments", partial(export_csv, rows, tz=tz, **names), rows=len(rows)
-    ),
+csv_download(
+    export_col,
+    visitor,
+    "Comments",
+    partial(export_csv, rows, tz=tz, **names),
+    rows=len(rows),
     file_name=f"comments-{ctx.period.start}-{ctx.period.end}.csv",
-    mime="text/csv",
-    icon="⬇️",
-    on_click="ignore",
-    disabled=rows.empty,
-    width="stretch",
 )
 st.dataframe(
     review_table(rows, tz=tz, **names),

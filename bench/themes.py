@@ -34,7 +34,7 @@ import pandas as pd
 from bench.pages import WIDTH, start_streamlit
 from bench.text import SEED, synthetic
 from nps_core import PinnedTheme, find_themes, groups_of
-from nps_core.data.pinned import PINNED_FILE, JsonPinnedStore
+from nps_core.data.state import open_state
 from nps_core.server.demo import DEMO_SHOP_ID, generate_reviews
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
 from tests.support.paths import APP, ROOT
@@ -117,7 +117,9 @@ def screenshots(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-themes-") as tmp:
         data = Path(tmp) / "data"
-        JsonPinnedStore(data / PINNED_FILE).save(f"demo|{DEMO_SHOP_ID}", [SCREEN_PIN])
+        state = open_state(f"sqlite:///{data / 'state.sqlite3'}")
+        state.pinned.save(f"demo|{DEMO_SHOP_ID}", [SCREEN_PIN])
+        state.close()
         url, process = start_streamlit(APP, data, SCREEN_REVIEWS)
         try:
             with sync_playwright() as playwright:

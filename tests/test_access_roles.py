@@ -108,13 +108,15 @@ def test_the_email_is_taken_from_a_verified_email_claim_only() -> None:
 def test_what_each_role_may_do() -> None:
     viewer, manager, admin = RIGHTS[Role.VIEWER], RIGHTS[Role.MANAGER], RIGHTS[Role.ADMIN]
     assert "submit" not in viewer.pages
+    assert "followup" not in viewer.pages
+    assert not viewer.follow_up
     assert not viewer.contacts
     assert viewer.export
     assert not viewer.share_screens
     assert not viewer.read_log
     assert not viewer.pin_themes
     assert "access" not in viewer.pages
-    assert {"submit", "comments"} <= manager.pages
+    assert {"submit", "comments", "followup"} <= manager.pages
     assert manager.contacts
     assert manager.follow_up
     assert manager.pin_themes

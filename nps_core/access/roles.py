@@ -48,7 +48,15 @@ LIST_KEYS: dict[Role, str] = {
     Role.ADMIN: "admins",
 }
 # Every page of the dashboard, by the name navigation and the access log use.
-PAGES: tuple[str, ...] = ("overview", "segments", "comments", "submit", "wallboard", "access")
+PAGES: tuple[str, ...] = (
+    "overview",
+    "segments",
+    "comments",
+    "submit",
+    "followup",
+    "wallboard",
+    "access",
+)
 
 
 @dataclass(frozen=True)
@@ -60,13 +68,18 @@ class Rights:
     export: bool = False  # download the Comments CSV (with contacts only if ``contacts``)
     share_screens: bool = False  # create and revoke signed wall-screen links
     read_log: bool = False  # read the access log
-    follow_up: bool = False  # follow customers up (the next issue's work)
+    follow_up: bool = False  # follow customers up (the Follow-up page)
     pin_themes: bool = False  # pin and unpin the shop's tracked comment themes
 
 
 _BROWSE = frozenset({"overview", "segments", "comments", "wallboard"})
+# Those who see contacts enter reviews and call customers back.
 _MANAGE = Rights(
-    pages=_BROWSE | {"submit"}, contacts=True, export=True, follow_up=True, pin_themes=True
+    pages=_BROWSE | {"submit", "followup"},
+    contacts=True,
+    export=True,
+    follow_up=True,
+    pin_themes=True,
 )
 RIGHTS: dict[Role, Rights] = {
     Role.VIEWER: Rights(pages=_BROWSE, export=True),

@@ -35,8 +35,12 @@ __all__ = [
     "count_text",
     "export_csv",
     "filter_mask",
+    "guard_formulas",
+    "local_time",
+    "newest_first",
     "parse_comment_filters",
     "rate_tag",
+    "review_columns",
     "review_table",
     "shown_terms",
 ]
@@ -225,13 +229,13 @@ def rate_tag(rates: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(RATE_TAGS, dtype=object)[values - RATE_LOW]
 
 
-def _local_time(frame: pd.DataFrame, tz: str) -> pd.Series:
+def local_time(frame: pd.DataFrame, tz: str) -> pd.Series:
     """When each review was written, in ``tz`` (the day alone on legacy servers)."""
     local = frame["created_at"].dt.tz_convert(tz).dt.tz_localize(None)
     return local.fillna(frame["day"])
 
 
-def _newest_first(frame: pd.DataFrame) -> pd.DataFrame:
+def newest_first(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(
         ["day", "created_at", "id"], ascending=False, na_position="last", kind="stable"
     )
@@ -248,10 +252,10 @@ def review_table(
 
     Client ids become text: they can exceed 2**53, which a browser's numbers cannot hold.
     """
-    rows = _newest_first(frame)
+    rows = newest_first(frame)
     return pd.DataFrame(
         {
-            "date": _local_time(rows, tz),
+            "date": local_time(rows, tz),
             "channel": names_of(rows["channel"], channel_names),
             "category": names_of(rows["category"], category_names),
             "rate": rate_tag(rows["rate"]),
@@ -261,12 +265,28 @@ def review_table(
     )
 
 
-def _guard_formulas(column: pd.Series) -> pd.Series:
+def guard_formulas(column: pd.Series) -> pd.Series:
     text = column.astype("string")
     risky = text.str.contains(_FORMULA_START, regex=True).fillna(False).to_numpy(dtype=bool)
     if not risky.any():
         return text
     return text.mask(risky, "'" + text)
+
+
+def review_columns(
+    rows: pd.DataFrame, channel_names: Mapping[str, str], category_names: Mapping[str, str]
+) -> dict[str, pd.Series]:
+    """A CSV's columns of what a review says: segment codes and names, rate, group and
+    comment, each cell a spreadsheet would run as a formula guarded."""
+    return {
+        "channel": guard_formulas(rows["channel"]),
+        "channel_name": guard_formulas(names_of(rows["channel"], channel_names)),
+        "category": guard_formulas(rows["category"]),
+        "category_name": guard_formulas(names_of(rows["category"], category_names)),
+        "rate": rows["rate"].astype(np.int64),
+        "group": rows["group"].astype("string"),
+        "comment": guard_formulas(rows["comment"]),
+    }
 
 
 def export_csv(
@@ -282,20 +302,14 @@ def export_csv(
     in ``tz`` with their UTC offset. Text that a spreadsheet would run as a formula gets
     a leading apostrophe.
     """
-    rows = _newest_first(frame)
+    rows = newest_first(frame)
     created = rows["created_at"].dt.tz_convert(tz).dt.floor("s")
     table = pd.DataFrame(
         {
             "id": rows["id"],
             "created_at": created,
             "day": rows["day"].dt.strftime("%Y-%m-%d"),
-            "channel": _guard_formulas(rows["channel"]),
-            "channel_name": _guard_formulas(names_of(rows["channel"], channel_names)),
-            "category": _guard_formulas(rows["category"]),
-            "category_name": _guard_formulas(names_of(rows["category"], category_names)),
-            "rate": rows["rate"].astype(np.int64),
-            "group": rows["group"].astype("string"),
-            "comment": _guard_formulas(rows["comment"]),
+            **review_columns(rows, channel_names, category_names),
             "client_id": contact_column(rows, "client_id"),
         },
         columns=export_columns(EXPORT_COLUMNS, frame),

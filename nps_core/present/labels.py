@@ -10,12 +10,29 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from nps_core.contract.models import Category, Channel
 from nps_core.present.filters import COMPARE_MODES, PRESETS, FilterState, Period
 
-__all__ = ["Labels", "name_of", "names_of", "scope_caption", "segment_label", "segment_labels"]
+__all__ = [
+    "Labels",
+    "catalog_labels",
+    "name_of",
+    "names_of",
+    "scope_caption",
+    "segment_label",
+    "segment_labels",
+]
 
 Labels = Mapping[str, Mapping[str, str]]
 _COLUMN_TITLES = {"channel": "Channels", "category": "Categories"}
+
+
+def catalog_labels(channels: Sequence[Channel], categories: Sequence[Category]) -> Labels:
+    """The API's channel and category names by code, as ``Labels``."""
+    return {
+        "channel": {item.code: item.label for item in channels},
+        "category": {item.code: item.label for item in categories},
+    }
 
 
 def name_of(labels: Labels, column: str, code: object) -> str:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -24,11 +25,14 @@ from nps_core.contract.models import Category, Channel
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
-from nps_core.data.settings import Settings, data_dir, load_settings
+from nps_core.data.settings import SECRET_SECTIONS, Settings, data_dir, load_settings
 from nps_core.present.contacts import without_contacts
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
 from nps_core.ui.access import current_rights, secrets_section
+
+if TYPE_CHECKING:
+    from nps_core.data.state import StateStore
 
 __all__ = [
     "REVIEWS_TTL",
@@ -37,6 +41,7 @@ __all__ = [
     "get_cache",
     "get_client",
     "get_settings",
+    "get_state",
     "load_catalog",
     "load_reviews",
     "refresh",
@@ -47,8 +52,8 @@ REVIEWS_TTL = 60
 
 
 def _secrets() -> dict | None:
-    section = secrets_section("personaclick")
-    return None if section is None else {"personaclick": section}
+    found = {name: section for name in SECRET_SECTIONS if (section := secrets_section(name))}
+    return found or None
 
 
 @st.cache_resource(show_spinner="Starting the demo data server…")
@@ -64,6 +69,17 @@ def get_settings() -> Settings:
 @st.cache_resource
 def get_cache() -> ReviewCache:
     return ReviewCache(data_dir() / "cache")
+
+
+@st.cache_resource
+def get_state() -> StateStore:
+    """The team's state store (follow-ups), opened and migrated once per process.
+
+    Imported here, not at the top: SQLAlchemy and Alembic cost a second of the first
+    run, which only the pages that keep state should pay."""
+    from nps_core.data.state import open_state
+
+    return open_state(get_settings().state_url)
 
 
 @st.cache_resource

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from nps_core.present.labels import scope_caption
 from nps_core.present.overview import Kpi
+from nps_core.ui.access import Visitor
+from nps_core.ui.access_log import logged_export
 from nps_core.ui.filters import FilterContext
 
-__all__ = ["CHART_CONFIG", "has_reviews", "kpi_row", "page_header", "plot"]
+__all__ = ["CHART_CONFIG", "csv_download", "has_reviews", "kpi_row", "page_header", "plot"]
 
 # A clean mode bar: keep zoom, pan, reset and the PNG download.
 CHART_CONFIG = {
@@ -41,6 +46,29 @@ def kpi_row(cards: list[Kpi]) -> None:
         with column.container(border=True, height="stretch"):
             st.metric(card.label, card.value, help=card.help)
             st.caption(card.caption)
+
+
+def csv_download(
+    place: DeltaGenerator,
+    visitor: Visitor,
+    page: str,
+    make: Callable[[], bytes],
+    *,
+    rows: int,
+    file_name: str,
+) -> None:
+    """A table's "Download CSV" button: the file is made, and the export logged, only
+    when someone asks for it."""
+    place.download_button(
+        "Download CSV",
+        data=logged_export(visitor, page, make, rows=rows),
+        file_name=file_name,
+        mime="text/csv",
+        icon="⬇️",
+        on_click="ignore",
+        disabled=rows == 0,
+        width="stretch",
+    )
 
 
 def plot(figure: go.Figure, key: str | None = None) -> None:

@@ -3,8 +3,9 @@ theme, and the managers' pinned themes.
 
 The chosen theme is one of the page's filters (``theme`` in the URL, seeded by
 ``nps_core.ui.comments.init_widgets``); a click on a bar of the impact chart or a chip
-sets it. Pinned themes are kept per shop in the data folder (``nps_core.data.pinned``)
-and are part of the cache key of the theme computation, so pinning recomputes it.
+sets it. Pinned themes are kept per shop in the state store (``nps_core.data.pinned``
+is their interface) and are part of the cache key of the theme computation, so pinning
+recomputes it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import pandas as pd
 import streamlit as st
 
 from nps_core.contract.pinned import PinnedTheme
-from nps_core.data.pinned import pinned_store
+from nps_core.data.pinned import PinnedStore
 from nps_core.data.settings import Settings
 from nps_core.present.themes import impact_figure, share_figure, theme_shares
-from nps_core.ui.data import REVIEWS_TTL
+from nps_core.ui.data import REVIEWS_TTL, get_state
 from nps_core.ui.display import CHART_CONFIG
 from nps_core.ui.filters import FilterContext
 
@@ -70,6 +71,11 @@ def _plain(text: str) -> str:
 def _shop(settings: Settings) -> str:
     """Whose pinned themes: the shop, on its server (the demo shop survives rebuilds)."""
     return f"demo|{settings.shop_id}" if settings.mode == "demo" else settings.cache_key
+
+
+def pinned_store() -> PinnedStore:
+    """The pinned themes of every shop: in the team's state store."""
+    return get_state().pinned
 
 
 def pinned(ctx: FilterContext) -> list[PinnedTheme]:

@@ -19,6 +19,7 @@ import streamlit as st
 from nps_core.contract.errors import NpsApiError
 from nps_core.present.contacts import without_contacts
 from nps_core.present.filters import Period
+from nps_core.present.labels import Labels, catalog_labels
 from nps_core.present.notices import data_notices
 from nps_core.present.wallboard.board import compose_board, loaded_span
 from nps_core.present.wallboard.html import board_html, waiting_html, wallboard_css
@@ -49,16 +50,13 @@ def _shown(period: Period, tz: str, refresh: int) -> Shown:
     return _last_good().resolve(span, reviews, None)
 
 
-def _labels() -> dict[str, dict[str, str]]:
+def _labels() -> Labels:
     """Channel and category names by code; none while the API cannot list them."""
     try:
         channels, categories = load_catalog()
     except NpsApiError:
         return {}
-    return {
-        "channel": {item.code: item.label for item in channels},
-        "category": {item.code: item.label for item in categories},
-    }
+    return catalog_labels(channels, categories)
 
 
 def wallboard_config() -> tuple[WallboardConfig, list[str]]:

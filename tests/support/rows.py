@@ -10,9 +10,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+import pandas as pd
+
+from nps_core import rows_to_table, table_to_frame
 from tests.support.shops import CATEGORIES, CHANNELS
 
-__all__ = ["CAP", "DAY0", "random_rows", "review_row", "to_ms"]
+__all__ = ["CAP", "DAY0", "random_rows", "review_frame", "review_row", "to_ms", "wire_review"]
 
 DAY0 = date(2025, 3, 1)
 CAP = 25
@@ -57,3 +60,26 @@ def review_row(rng: random.Random, moment: datetime, **fixed: str) -> dict:
         "email": rng.choice([None, f"u{rng.randrange(999)}@example.com"]),
         "phone": rng.choice([None, f"+7999{rng.randrange(10**6, 10**7)}"]),
     }
+
+
+def wire_review(review_id: int, moment: datetime, rate: int, **fields: object) -> dict:
+    """A review as the API sends it (``fields``: channel, category, comment, contacts)."""
+    return {
+        "id": review_id,
+        "created_at": moment.astimezone(UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z"),
+        "channel": "web",
+        "category": "delivery",
+        "rate": rate,
+        "comment": None,
+        "client_id": None,
+        "email": None,
+        "phone": None,
+        **fields,
+    }
+
+
+def review_frame(reviews: list[dict], tz: str = "UTC") -> pd.DataFrame:
+    """The review frame of wire ``reviews``, read as the fetch layer reads an answer."""
+    return table_to_frame(rows_to_table(reviews), tz)

@@ -35,15 +35,16 @@ PAGES = {
     "segments": ("app_pages/segments.py", "Segments"),
     "comments": ("app_pages/comments.py", "Comments"),
     "submit": ("app_pages/submit.py", "Submit a review"),
+    "followup": ("app_pages/followup.py", "Follow-up"),
     "wallboard": ("app_pages/wallboard.py", None),  # the board is HTML, with no title
     "access": ("app_pages/access.py", "Access"),
 }
 BROWSE = {"overview", "segments", "comments", "wallboard"}
 ALLOWED = {
     VIEWER: BROWSE,
-    MANAGER: BROWSE | {"submit"},
+    MANAGER: BROWSE | {"submit", "followup"},
     ADMIN: set(PAGES),
-    None: BROWSE | {"submit"},  # local mode: no sign-in configured
+    None: BROWSE | {"submit", "followup"},  # local mode: no sign-in configured
 }
 
 
@@ -218,7 +219,9 @@ def test_an_unverified_email_gets_no_access(app_factory: AppFactory) -> None:
     assert "no verified email" in app.markdown[0].value
 
 
-@pytest.mark.parametrize("page", ["overview", "comments", "submit", "wallboard", "access"])
+@pytest.mark.parametrize(
+    "page", ["overview", "comments", "submit", "followup", "wallboard", "access"]
+)
 def test_signing_out_works_from_every_page(app_factory: AppFactory, page: str) -> None:
     app = app_factory(PAGES[page][0], secrets=SECRETS, user=signed_in(ADMIN))
     assert not app.exception
@@ -272,7 +275,7 @@ def test_a_signed_screen_link_shows_the_wallboard_alone(
     assert not app.dataframe
     sent = sent_bytes(app)
     assert [value for value in held if value.encode() in sent] == []
-    for name in ("overview", "comments", "submit", "access"):
+    for name in ("overview", "comments", "submit", "followup", "access"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(PAGES[name][0])
     newest = AccessLog(data_dir / "access-log.jsonl").latest(1)

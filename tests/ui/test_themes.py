@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from nps_core.analysis.themes import find_themes
 from nps_core.contract.pinned import PinnedTheme
-from nps_core.data.pinned import PINNED_FILE
+from nps_core.data.state import open_state
 from nps_core.ui.themes import KEY_VIEW
 from tests.support.apptest import (
     ACCESS_SECRETS,
@@ -139,9 +138,10 @@ def test_pinning_a_theme_tracks_it_and_keeps_it_in_the_data_folder(
     assert "Delays" in list(bars["y"])
     ticks = impact_chart(app)["layout"]["yaxis"]["ticktext"]
     assert "Delays (pinned)" in ticks
-    saved = json.loads((tmp_path / "data" / PINNED_FILE).read_text(encoding="utf-8"))
-    [entries] = saved["shops"].values()
-    assert entries == [{"name": "Delays", "words": list(DELAYS.words)}]
+    store = open_state(f"sqlite:///{tmp_path / 'data' / 'state.sqlite3'}")
+    [shop] = store.pinned.shops()
+    assert store.pinned.load(shop) == [DELAYS]
+    store.close()
 
     app.pills(key="cmt_theme_pick").set_value("Delays").run()
     assert shown_count(app) == int(want.table.set_index("label").loc["Delays", "mentions"]) > 0
@@ -161,7 +161,9 @@ def test_a_pin_without_words_is_refused(app_factory: AppFactory, tmp_path: Path)
     next(b for b in app.button if b.label == "Pin theme").click().run()
     assert not app.exception
     assert any("needs at least one word" in w.value for w in app.warning)
-    assert not (tmp_path / "data" / PINNED_FILE).exists()
+    store = open_state(f"sqlite:///{tmp_path / 'data' / 'state.sqlite3'}")
+    assert store.pinned.shops() == []
+    store.close()
 
 
 def test_viewers_see_pinned_themes_but_only_managers_pin(app_factory: AppFactory) -> None:
