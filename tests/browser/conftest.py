@@ -68,8 +68,11 @@ def dashboard(dashboard_factory: DashboardFactory) -> Dashboard:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     require_tool(CHROMIUM)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do: 5 s (Playwright's default) is too short for
+    # a page that retries a dead API on a loaded machine.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
