@@ -16,7 +16,7 @@ LOG_ROWS = 1000
 visitor = current_visitor()
 st.title(_("Access"))
 
-st.subheader(_("Screen links"))
+st.header(_("Screen links"))
 st.caption(
     _(
         "Read-only wallboard links for wall screens, made with **Share a screen** in the "
@@ -26,7 +26,7 @@ st.caption(
 )
 link_list(visitor)
 
-st.subheader(_("Access log"))
+st.header(_("Access log"))
 st.caption(
     _(
         "The latest {n} records, newest first: pages opened, customers' contacts shown, "

@@ -66,7 +66,7 @@ st.text_input(
     persist_state="session",
 )
 
-st.subheader(_("Themes"))
+st.header(_("Themes"))
 # Filled after the comments unless a theme is chosen: the table need not wait for them.
 themes_box = st.container()
 filters = view.current_filters()

@@ -21,7 +21,7 @@ data = overview(ctx.frame, ctx.previous_frame, ctx.period, ctx.freq, ctx.state.r
 comparison_name = COMPARE_MODES[ctx.state.compare] if ctx.comparison else None
 kpi_row(kpis(data, comparison_name))
 
-st.subheader(_("NPS over time"))
+st.header(_("NPS over time"))
 controls = st.columns([3, 2])
 with controls[0]:
     freq = granularity_control(ctx)
@@ -35,14 +35,14 @@ plot(
 
 left, right = st.columns(2)
 with left:
-    st.subheader(_("Promoters, passives and detractors"))
+    st.header(_("Promoters, passives and detractors"))
     plot(
         composition_figure(data.trend, freq),
         key="composition",
         text=composition_text(data.trend, freq),
     )
 with right:
-    st.subheader(_("Rates given"))
+    st.header(_("Rates given"))
     plot(
         distribution_figure(data.distribution),
         key="distribution",

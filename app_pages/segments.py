@@ -26,7 +26,7 @@ page_header(_("Segments"), ctx)
 if not has_reviews(ctx):
     st.stop()
 
-st.subheader(_("NPS by channel and category"))
+st.header(_("NPS by channel and category"))
 transposed = st.toggle(_("Categories as rows"), key="seg_transposed")
 rows, columns = ("category", "channel") if transposed else ("channel", "category")
 grid = heatmap(ctx.frame, rows, columns, ctx.labels)
@@ -39,14 +39,14 @@ st.caption(
     ).format(n=SMALL_N)
 )
 
-st.subheader(_("Segments ranked by NPS"))
+st.header(_("Segments ranked by NPS"))
 by = segmenting_control()
 ranked = segment_table(ctx.frame, ctx.previous_frame, by, ctx.labels)
 table(ctx, ranked, by)
 st.caption(_("Click a row, or choose below, to narrow the filters to that segment."))
 segment_picker(ctx, ranked, by)
 
-st.subheader(_("NPS over time by segment"))
+st.header(_("NPS over time by segment"))
 freq = granularity_control(ctx)
 lines, left_out = segment_trend(ctx.frame, by, freq, ctx.period, ctx.labels)
 plot(
@@ -63,7 +63,7 @@ if left_out:
         ).format(n=left_out)
     )
 
-st.subheader(_("What moved the NPS"))
+st.header(_("What moved the NPS"))
 if ctx.previous_frame is None:
     st.info(_("Choose a comparison period in the sidebar to see what changed."), icon="↔️")
 elif not len(ctx.previous_frame):
