@@ -16,6 +16,7 @@ import pytest
 from nps_core.analysis.segments import decompose, distribution
 from nps_core.analysis.trend import trend
 from nps_core.contract.models import Category
+from nps_core.contract.pinned import PinnedTheme, PinRefused
 from nps_core.present.charts.alt import (
     composition_text,
     distribution_text,
@@ -35,6 +36,7 @@ from nps_core.present.labels import scope_caption
 from nps_core.present.overview import kpis, overview
 from nps_core.present.segments import drivers_sentence, drivers_table, heatmap, segment_trend
 from nps_core.present.submit import ReviewDraft, check_draft, comment_prompt
+from nps_core.present.themes import pin_refusal
 from nps_core.present.wallboard.board import compose_board
 from nps_core.present.wallboard.html import board_html
 from nps_core.present.wallboard.link import parse_wallboard
@@ -178,6 +180,26 @@ def test_the_form_s_problems_in_russian():
         # The category's own texts are the shop's words: shown as the API gives them.
         category = Category(code="d", name="D", detractor_question="What went wrong?")
         assert comment_prompt(category, 3) == "What went wrong?"
+
+
+@pytest.mark.parametrize(
+    ("name", "words", "english", "russian"),
+    [
+        (" ", ("late",), "a theme needs a name", "у темы должно быть название"),
+        ("Пусто", (" , ",), "“Пусто” needs at least one word", "«Пусто» должно быть хотя бы"),
+        ("Много", tuple(f"w{i}x" for i in range(60)), "more than 50 words", "больше 50 слов"),
+    ],
+)
+def test_a_refused_pin_says_why_in_the_reader_language(name, words, english, russian):
+    """The contract refuses in English; the page says why from the reason."""
+    with pytest.raises(PinRefused) as refused:
+        PinnedTheme(name, words)
+    assert isinstance(refused.value, ValueError)
+    assert english in pin_refusal(refused.value, refused.value.name)
+    with use_language("ru"):
+        text = pin_refusal(refused.value, refused.value.name)
+    assert russian in text
+    assert not latin_words(text)
 
 
 def test_the_wallboard_in_russian(current, previous):

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nps_core.analysis.trend import trend
+from nps_core.contract.pinned import MAX_PINNED_WORDS, PinRefused
 from nps_core.present.charts.alt import ChartText
 from nps_core.present.charts.plot import period_axis
 from nps_core.present.formatting import (
@@ -27,7 +28,7 @@ from nps_core.present.formatting import (
     format_share,
     number_separators,
 )
-from nps_core.present.i18n import gettext, ngettext
+from nps_core.present.i18n import N_, Texts, gettext, ngettext
 from nps_core.present.palette import GROUP_COLORS, NPS_COLOR
 
 if TYPE_CHECKING:  # the engine loads scikit-learn: the page imports it only to find themes
@@ -40,6 +41,7 @@ __all__ = [
     "impact_figure",
     "impact_table_text",
     "impact_text",
+    "pin_refusal",
     "share_figure",
     "theme_shares",
     "themes_caption",
@@ -51,6 +53,19 @@ SHARE_COLUMNS: tuple[str, ...] = ("period", "theme", "mentions", "commenters", "
 NO_IMPACT_COLOR = "#999999"
 CHOSEN_OUTLINE = "#1F2933"
 _FACET_COLUMNS = 3
+_PIN_REFUSALS = Texts(
+    {
+        "name": N_("Not pinned: a theme needs a name."),
+        "words": N_("Not pinned: the theme “{name}” needs at least one word."),
+        "too_many": N_("Not pinned: the theme “{name}” has more than {max} words."),
+    }
+)
+
+
+def pin_refusal(refused: PinRefused, name: str) -> str:
+    """Why a theme was not pinned, in the reader's language; ``name`` is the refused
+    theme's name as the page shows it (escaped for Markdown)."""
+    return _PIN_REFUSALS[refused.reason].format(name=name, max=format_count(MAX_PINNED_WORDS))
 
 
 def themes_caption(table: pd.DataFrame, assignment: pd.Series, commented: pd.Series) -> str:

@@ -17,11 +17,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from nps_core.contract.pinned import PinnedTheme
+from nps_core.contract.pinned import PinnedTheme, PinRefused
 from nps_core.data.pinned import PinnedStore
 from nps_core.data.settings import Settings
 from nps_core.present.i18n import N_, LazyText, Texts, gettext
-from nps_core.present.themes import impact_figure, impact_table_text, share_figure, theme_shares
+from nps_core.present.themes import (
+    impact_figure,
+    impact_table_text,
+    pin_refusal,
+    share_figure,
+    theme_shares,
+)
 from nps_core.ui.data import REVIEWS_TTL, get_state
 from nps_core.ui.display import CHART_CONFIG, chart_text
 from nps_core.ui.filters import FilterContext
@@ -229,8 +235,8 @@ def pinned_form(ctx: FilterContext, *, may_pin: bool) -> None:
         return
     try:
         pin = PinnedTheme(name, _words(words))
-    except ValueError as error:
-        st.warning(gettext("Not pinned: {reason}.").format(reason=error), icon="📌")
+    except PinRefused as refused:
+        st.warning(pin_refusal(refused, _plain(refused.name)), icon="📌")
         return
     _save(ctx, [*(p for p in pins if p.name != pin.name), pin])
     st.toast(gettext("Pinned {theme}").format(theme=_plain(pin.name)), icon="📌")
