@@ -50,6 +50,7 @@ def _date_patterns() -> dict[str, str]:
         "weekday": pgettext("date pattern", "EEE d MMM"),
         "short day": pgettext("date pattern", "d MMM"),
         "day and time": pgettext("date pattern", "d MMM HH:mm"),
+        "padded day and time": pgettext("date pattern", "dd MMM HH:mm"),
         "time": "HH:mm",
         "M": pgettext("date pattern", "MMM y"),
         "Q": pgettext("date pattern", "QQQ y"),

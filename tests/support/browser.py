@@ -126,6 +126,7 @@ PAGES_DRAWN: dict[str, tuple[str, str]] = {
     "segments": ("segments", charts_drawn(3)),
     "comments": ("comments", script_done_and(f'document.querySelector("{GRID_CELLS}")')),
     "submit": ("submit", script_done_and("document.querySelector('.st-key-sub_rate button')")),
+    "followup": ("followup", script_done_and("document.querySelector('.st-key-fu_status')")),
 }
 
 

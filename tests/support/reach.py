@@ -41,11 +41,14 @@ ALLOWED = {
     "Skip", "to", "main", "content",
 }  # fmt: skip
 # Text that is data, not interface: comments, the theme chips made of their words, the
-# tables' cells (comments, names, ids, accounts), accounts in bold, addresses and codes.
+# tables' cells (comments, names, ids, accounts), accounts in bold, addresses and codes,
+# and the Follow-up page's customer: the comment quoted and the email linked.
 DATA = ", ".join(
     (
         GRID_CELLS,
         ".wb-text",
+        "blockquote",
+        "a[href^='mailto:']",
         ".st-key-cmt_term_detractor button",
         ".st-key-cmt_term_promoter button",
         ".st-key-cmt_theme_pick button",
