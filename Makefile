@@ -6,7 +6,14 @@ PORT ?= 8501
 # Loopback only: another address needs sign-in ([auth] in .streamlit/secrets.toml).
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench serve clean
+.PHONY: run test lint format bench serve clean messages
+
+# The interface's translations (docs/ARCHITECTURE.md, "Languages"): the .po files are the
+# source, committed; their compiled .mo files are built here, never committed, so a .mo
+# can never lag behind its .po (tests/test_i18n.py checks the .mo loaded is current).
+LOCALE_DIR := nps_core/locale
+LANGUAGES := ru
+CATALOGUES := $(LANGUAGES:%=$(LOCALE_DIR)/%/LC_MESSAGES/messages.mo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +36,23 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/pyth
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
 
+$(LOCALE_DIR)/%/LC_MESSAGES/messages.mo: $(LOCALE_DIR)/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
+	$(BIN)/pybabel -q compile -d $(LOCALE_DIR) -D messages -l $*
+
+# After changing interface texts: extract them into messages.pot and merge it into each
+# language's .po, whose new entries then need translating (tests/test_i18n.py lists them).
+messages: $(VENV)/.dev
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --project=nps-dashboard \
+		--version=0.1.0 -o $(LOCALE_DIR)/messages.pot .
+	$(BIN)/pybabel -q update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages \
+		--no-fuzzy-matching --ignore-obsolete
+
 # The launcher refuses to listen beyond this machine unless sign-in is configured.
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime $(CATALOGUES)
 	$(BIN)/python -m nps_core.ui.launch app.py --server.headless true \
 		--server.port $(PORT) --server.address $(ADDRESS)
 
-test: lint /usr/bin/chromium
+test: lint /usr/bin/chromium $(CATALOGUES)
 	$(BIN)/python -m pytest
 
 # Style, the layer rules (import-linter, pyproject.toml) and the type checker.
@@ -49,7 +67,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 
 # Benches run as modules from the root, so they import the shared tests/support helpers.
-bench: $(VENV)/.dev /usr/bin/chromium
+bench: $(VENV)/.dev /usr/bin/chromium $(CATALOGUES)
 	$(BIN)/python -m bench.metrics
 	$(BIN)/python -m bench.text
 	$(BIN)/python -m bench.themes

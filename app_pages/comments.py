@@ -16,6 +16,9 @@ from nps_core.present.comments import (
     review_table,
     shown_terms,
 )
+from nps_core.present.formatting import format_count
+from nps_core.present.i18n import gettext as _
+from nps_core.present.i18n import ngettext
 from nps_core.present.palette import GROUP_LABELS
 from nps_core.present.themes import themes_caption
 from nps_core.ui import comments as view
@@ -31,33 +34,39 @@ visitor = current_visitor()
 ctx = shared_filters()
 view.init_widgets(ctx.state.extra)
 
-st.title("Comments")
-st.caption(f"{ctx.period.label()} · newest first · comments are shown exactly as written")
+st.title(_("Comments"))
+st.caption(
+    _("{dates} · newest first · comments are shown exactly as written").format(
+        dates=ctx.period.label()
+    )
+)
 
 groups_col, rate_col, toggle_col = st.columns([3, 2, 1.4], vertical_alignment="bottom")
 groups_col.pills(
-    "Groups",
+    _("Groups"),
     GROUPS,
     selection_mode="multi",
     format_func=GROUP_LABELS.get,
     key=view.KEY_GROUPS,
-    help="None chosen: every group.",
+    help=_("None chosen: every group."),
     wrap=True,
     persist_state="session",
 )
-rate_col.slider("Rate", RATE_LOW, RATE_HIGH, key=view.KEY_RATE, persist_state="session")
-toggle_col.toggle("Only with a comment", key=view.KEY_WITH_COMMENT, persist_state="session")
+rate_col.slider(_("Rate"), RATE_LOW, RATE_HIGH, key=view.KEY_RATE, persist_state="session")
+toggle_col.toggle(_("Only with a comment"), key=view.KEY_WITH_COMMENT, persist_state="session")
 st.text_input(
-    "Search comments",
+    _("Search comments"),
     key=view.KEY_QUERY,
     type="search",
-    placeholder='e.g. courier late · "not working" · доставка',
-    help="Ignores case and accents; several words must all occur; "
-    '"quote a phrase" to find it as written.',
+    placeholder=_('e.g. courier late · "not working" · доставка'),
+    help=_(
+        "Ignores case and accents; several words must all occur; "
+        '"quote a phrase" to find it as written.'
+    ),
     persist_state="session",
 )
 
-st.subheader("Themes")
+st.header(_("Themes"))
 # Filled after the comments unless a theme is chosen: the table need not wait for them.
 themes_box = st.container()
 filters = view.current_filters()
@@ -84,7 +93,7 @@ st.dataframe(
     height=560,
     placeholder="",
     lazy=len(rows) > view.LAZY_ROWS,
-    alt="Reviews of the period",
+    alt=_("Reviews of the period"),
 )
 note_contacts(visitor, "Comments", period=f"{ctx.period.start}..{ctx.period.end}", rows=len(rows))
 
@@ -93,7 +102,7 @@ with themes_box:
     st.caption(themes_caption(found.table, found.assignment, found.commented))
     # Only the open tab runs (on_change="rerun"): each view costs a chart or a computation.
     cost_tab, share_tab, terms_tab = st.tabs(
-        theme_view.VIEWS, key=theme_view.KEY_VIEW, on_change="rerun"
+        list(theme_view.VIEWS.values()), key=theme_view.KEY_VIEW, on_change="rerun"
     )
     with cost_tab:
         if cost_tab.open and not found.table.empty:
@@ -104,19 +113,35 @@ with themes_box:
     with terms_tab:
         if terms_tab.open:
             terms = view.terms(ctx)
-            terms_help = (
+            terms_help = _(
                 "Words and two-word phrases most typical of one side compared with the other "
                 "(weighted log-odds with an informative Dirichlet prior, Monroe et al. 2008). "
                 "Choose one to list the comments that contain it."
             )
             sides = (
-                ("detractors", terms.detractor, terms.n_detractor, view.KEY_TERM_DETRACTOR),
-                ("promoters", terms.promoter, terms.n_promoter, view.KEY_TERM_PROMOTER),
+                (
+                    ngettext(
+                        "Typical of detractors ({n} comment)",
+                        "Typical of detractors ({n} comments)",
+                        terms.n_detractor,
+                    ).format(n=format_count(terms.n_detractor)),
+                    terms.detractor,
+                    view.KEY_TERM_DETRACTOR,
+                ),
+                (
+                    ngettext(
+                        "Typical of promoters ({n} comment)",
+                        "Typical of promoters ({n} comments)",
+                        terms.n_promoter,
+                    ).format(n=format_count(terms.n_promoter)),
+                    terms.promoter,
+                    view.KEY_TERM_PROMOTER,
+                ),
             )
-            for column, (side, typical, comments, key) in zip(st.columns(2), sides, strict=True):
+            for column, (label, typical, key) in zip(st.columns(2), sides, strict=True):
                 with column:
                     view.term_pills(
-                        f"Typical of {side} ({comments:,} comments)",
+                        label,
                         shown_terms(typical, TERMS_SHOWN),
                         key=key,
                         help=terms_help,
@@ -128,5 +153,5 @@ with themes_box:
     else:
         theme_view.theme_pills(found)
         view.term_button()
-    with st.expander("Pinned themes"):
+    with st.expander(_("Pinned themes")):
         theme_view.pinned_form(ctx, may_pin=visitor.rights.pin_themes)

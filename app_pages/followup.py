@@ -7,8 +7,10 @@ from functools import partial
 
 import streamlit as st
 
-from nps_core.present.followup import inbox_csv, inbox_labels
+from nps_core.present.followup import hours_text, inbox_csv, inbox_labels
 from nps_core.present.followup_figures import figure_cards
+from nps_core.present.formatting import format_count
+from nps_core.present.i18n import gettext as _
 from nps_core.ui import followup as view
 from nps_core.ui.access import current_visitor
 from nps_core.ui.access_log import note_contacts
@@ -19,7 +21,7 @@ from nps_core.ui.followup_edit import bulk_assign, editor, show_notices
 visitor = current_visitor()
 ctx = shared_filters()
 view.init_widgets(ctx.state.extra)
-page_header("Follow-up", ctx)
+page_header(_("Follow-up"), ctx)
 source, tz, sla = ctx.settings.cache_key, ctx.settings.timezone, ctx.settings.followup_sla_hours
 me = view.actor(visitor)
 
@@ -27,8 +29,12 @@ rows = view.inbox_rows(ctx)
 kpi_row(figure_cards(view.figures(ctx, rows), sla))
 
 toggle_col, count_col, export_col = st.columns([2, 3, 1], vertical_alignment="center")
-toggle_col.toggle("Include passives", key=view.KEY_PASSIVES, help="Passives (7–8) as well")
-count_col.markdown(f"**{len(rows):,} to follow up** · newest first · service level {sla:g} h")
+toggle_col.toggle(_("Include passives"), key=view.KEY_PASSIVES, help=_("Passives (7–8) as well"))
+count_col.markdown(
+    _("**{n} to follow up** · newest first · service level {sla}").format(
+        n=format_count(len(rows)), sla=hours_text(sla)
+    )
+)
 names = {"channel_names": ctx.channel_names, "category_names": ctx.category_names}
 csv_download(
     export_col,
@@ -44,21 +50,21 @@ st.dataframe(
     hide_index=True,
     height=420,
     placeholder="",
-    alt="Follow-ups of the period",
+    alt=_("Follow-ups of the period"),
 )
 note_contacts(visitor, "Follow-up", period=f"{ctx.period.start}..{ctx.period.end}", rows=len(rows))
 
 labels = inbox_labels(rows, tz=tz, labels=ctx.labels)
 seen = view.seen_of(rows)
-st.subheader("Work on a follow-up")
+st.header(_("Work on a follow-up"))
 show_notices()
 if not labels:
-    st.info("Nobody to follow up in this period under these filters.", icon="🎉")
+    st.info(_("Nobody to follow up in this period under these filters."), icon="🎉")
     st.stop()
 view.choose_review(labels)
 view.review_details(rows, st.session_state[view.KEY_REVIEW], tz)
 editor(seen[st.session_state[view.KEY_REVIEW]], source, me)
 view.sync_url()
 
-st.subheader("Assign several")
+st.header(_("Assign several"))
 bulk_assign(seen, labels, view.team(source, me), source, me)

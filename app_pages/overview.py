@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nps_core.present.charts.alt import composition_text, distribution_text, trend_text
 from nps_core.present.charts.overview import composition_figure, distribution_figure, trend_figure
 from nps_core.present.filters import COMPARE_MODES
+from nps_core.present.i18n import gettext as _
 from nps_core.present.overview import kpis, overview
 from nps_core.ui.display import has_reviews, kpi_row, page_header, plot
 from nps_core.ui.filters import granularity_control, rolling_control, shared_filters
 
 ctx = shared_filters()
-page_header("Overview", ctx)
+page_header(_("Overview"), ctx)
 if not has_reviews(ctx):
     st.stop()
 
@@ -19,18 +21,30 @@ data = overview(ctx.frame, ctx.previous_frame, ctx.period, ctx.freq, ctx.state.r
 comparison_name = COMPARE_MODES[ctx.state.compare] if ctx.comparison else None
 kpi_row(kpis(data, comparison_name))
 
-st.subheader("NPS over time")
+st.header(_("NPS over time"))
 controls = st.columns([3, 2])
 with controls[0]:
     freq = granularity_control(ctx)
 with controls[1]:
     rolling = rolling_control(ctx)
-plot(trend_figure(data.trend, freq, target=ctx.state.target, rolling=rolling), key="trend")
+plot(
+    trend_figure(data.trend, freq, target=ctx.state.target, rolling=rolling),
+    key="trend",
+    text=trend_text(data.trend, freq, rolling),
+)
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Promoters, passives and detractors")
-    plot(composition_figure(data.trend, freq), key="composition")
+    st.header(_("Promoters, passives and detractors"))
+    plot(
+        composition_figure(data.trend, freq),
+        key="composition",
+        text=composition_text(data.trend, freq),
+    )
 with right:
-    st.subheader("Rates given")
-    plot(distribution_figure(data.distribution), key="distribution")
+    st.header(_("Rates given"))
+    plot(
+        distribution_figure(data.distribution),
+        key="distribution",
+        text=distribution_text(data.distribution),
+    )

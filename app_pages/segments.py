@@ -6,7 +6,10 @@ import streamlit as st
 
 from nps_core.analysis.nps import SMALL_N
 from nps_core.analysis.segments import decompose
+from nps_core.present.charts.alt import drivers_text, heatmap_text, segment_trend_text
 from nps_core.present.charts.segments import drivers_figure, heatmap_figure, segment_trend_figure
+from nps_core.present.i18n import gettext as _
+from nps_core.present.i18n import ngettext
 from nps_core.present.segments import (
     drivers_sentence,
     drivers_table,
@@ -19,44 +22,66 @@ from nps_core.ui.filters import granularity_control, shared_filters
 from nps_core.ui.segments import segment_picker, segmenting_control, table
 
 ctx = shared_filters()
-page_header("Segments", ctx)
+page_header(_("Segments"), ctx)
 if not has_reviews(ctx):
     st.stop()
 
-st.subheader("NPS by channel and category")
-transposed = st.toggle("Categories as rows", key="seg_transposed")
+st.header(_("NPS by channel and category"))
+transposed = st.toggle(_("Categories as rows"), key="seg_transposed")
 rows, columns = ("category", "channel") if transposed else ("channel", "category")
-plot(heatmap_figure(heatmap(ctx.frame, rows, columns, ctx.labels)), key="heatmap")
-st.caption(f"Cell: NPS and number of reviews. Faded cells have fewer than {SMALL_N} reviews.")
+grid = heatmap(ctx.frame, rows, columns, ctx.labels)
+plot(heatmap_figure(grid), key="heatmap", text=heatmap_text(grid))
+st.caption(
+    ngettext(
+        "Cell: NPS and number of reviews. Faded cells have fewer than {n} review.",
+        "Cell: NPS and number of reviews. Faded cells have fewer than {n} reviews.",
+        SMALL_N,
+    ).format(n=SMALL_N)
+)
 
-st.subheader("Segments ranked by NPS")
+st.header(_("Segments ranked by NPS"))
 by = segmenting_control()
 ranked = segment_table(ctx.frame, ctx.previous_frame, by, ctx.labels)
 table(ctx, ranked, by)
-st.caption("Click a row, or choose below, to narrow the filters to that segment.")
+st.caption(_("Click a row, or choose below, to narrow the filters to that segment."))
 segment_picker(ctx, ranked, by)
 
-st.subheader("NPS over time by segment")
+st.header(_("NPS over time by segment"))
 freq = granularity_control(ctx)
 lines, left_out = segment_trend(ctx.frame, by, freq, ctx.period, ctx.labels)
-plot(segment_trend_figure(lines, freq, target=ctx.state.target), key="segment_trend")
+plot(
+    segment_trend_figure(lines, freq, target=ctx.state.target),
+    key="segment_trend",
+    text=segment_trend_text(lines, freq),
+)
 if left_out:
-    st.caption(f"The largest segments by responses; {left_out} smaller ones are left out.")
+    st.caption(
+        ngettext(
+            "The largest segments by responses; {n} smaller one is left out.",
+            "The largest segments by responses; {n} smaller ones are left out.",
+            left_out,
+        ).format(n=left_out)
+    )
 
-st.subheader("What moved the NPS")
+st.header(_("What moved the NPS"))
 if ctx.previous_frame is None:
-    st.info("Choose a comparison period in the sidebar to see what changed.", icon="↔️")
+    st.info(_("Choose a comparison period in the sidebar to see what changed."), icon="↔️")
 elif not len(ctx.previous_frame):
     st.info(
-        f"No reviews in the comparison period ({ctx.comparison.label()}) to compare with.",
+        _("No reviews in the comparison period ({dates}) to compare with.").format(
+            dates=ctx.comparison.label()
+        ),
         icon="🗓️",
     )
 else:
     decomposition = decompose(ctx.frame, ctx.previous_frame, by)
     st.markdown(drivers_sentence(decomposition, by, ctx.labels))
-    plot(drivers_figure(drivers_table(decomposition, by, ctx.labels)), key="drivers")
+    drivers = drivers_table(decomposition, by, ctx.labels)
+    plot(drivers_figure(drivers), key="drivers", text=drivers_text(drivers))
     st.caption(
-        "Rate: the segment's own NPS moved. Mix: the segment's share of responses moved. "
-        "Per segment they add up to its contribution (the diamond); over all segments, to "
-        "the change in NPS."
+        _(
+            "Rate: the segment's own NPS moved. Mix: the segment's share of responses moved. "
+            "Per segment they add up to its contribution (the diamond); over all segments, to "
+            "the change in NPS."
+        )
     )

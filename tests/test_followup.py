@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,11 +31,13 @@ from nps_core.present.followup_editor import (
     after_save,
     bulk_report,
     change_of,
+    conflict_text,
     edited,
     refresh,
     values_of,
 )
 from nps_core.present.followup_figures import customer_keys, figure_cards, followup_figures
+from nps_core.present.i18n import use_language
 from tests.support.rows import review_frame, wire_review
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -264,3 +267,28 @@ def test_a_bulk_assignment_reports_what_it_could_not_do(store: StateStore) -> No
     assert summary == "2 follow-ups assigned to bob."
     assert len(problems) == 1
     assert problems[0].startswith("Review 2: ann changed this follow-up first")
+
+
+def test_the_page_speaks_the_readers_language(frame: pd.DataFrame) -> None:
+    """English as the store says it; Russian from the catalogue, with no Latin word left."""
+    current = FollowUp(
+        7, status="contacted", note="called", version=1, updated_by="ann", updated_at=NOW
+    )
+    conflict = VersionConflict(FollowUp(7), current, Change(status="resolved"))
+    assert conflict_text(conflict) == conflict.message
+    figures = followup_figures(inbox(frame, {}, now=NOW, sla_hours=48), frame, 48)
+    with use_language("ru"):
+        told = conflict_text(conflict)
+        assert told.startswith(
+            "ann первым изменил(а) эту задачу в 2026-03-10 12:00 UTC: "
+            "изменено: статус: связались, заметка. Ваше изменение (статус) не сохранено"
+        )
+        assert age_text(100, 48, True) == "4 д 4 ч · сверх нормы 48 ч"
+        assert bulk_report([FollowUp(1), FollowUp(2)], "")[0] == (
+            "2 задачи: ответственный — не назначен."
+        )
+        cards = figure_cards(figures, 48)
+    assert cards[0].label == "Открытые задачи"
+    for card in cards:
+        for text in (card.label, card.caption, card.help):
+            assert not set(re.findall(r"[A-Za-z]+", text or "")) - {"NPS", "n", "ID", "email"}, text

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from nps_core.analysis.groups import GROUP_DTYPE, groups_of
 from nps_core.analysis.nps import compare, summarize
 from nps_core.analysis.segments import breakdown, compare_segments, decompose, distribution
 from nps_core.analysis.trend import trend
-from nps_core.present.filters import FilterState, Period, narrowed
+from nps_core.present.filters import FilterState, narrowed
 from nps_core.present.formatting import (
     NO_DATA,
     format_count,
@@ -31,41 +28,16 @@ from nps_core.present.segments import (
     segment_table,
     segment_trend,
 )
+from tests.support.frames import BEFORE, PERIOD, current_reviews, previous_reviews
 
 LABELS = {
     "channel": {"email": "Email survey", "web": "Website"},
     "category": {"delivery": "Delivery"},
 }
-PERIOD = Period(date(2026, 3, 1), date(2026, 3, 28))
-BEFORE = Period(date(2026, 2, 1), date(2026, 2, 28))
 
 
-def reviews(period: Period, n: int, seed: int, tilt: float = 0.0) -> pd.DataFrame:
-    """Random reviews over ``period``: three channels (sms rare), two categories."""
-    rng = np.random.default_rng(seed)
-    channel = rng.choice(["email", "web", "sms"], size=n, p=[0.55, 0.4, 0.05])
-    rate = np.clip(rng.normal(7.5 + tilt + (channel == "web"), 2.2, size=n).round(), 0, 10)
-    days = [period.start + timedelta(days=int(d)) for d in rng.integers(0, period.days, n)]
-    rate = rate.astype(np.int8)
-    return pd.DataFrame(
-        {
-            "day": pd.Series(days, dtype=object),
-            "channel": pd.Categorical(channel),
-            "category": pd.Categorical(rng.choice(["delivery", "product"], size=n)),
-            "rate": rate,
-            "group": pd.Categorical(groups_of(rate), dtype=GROUP_DTYPE),
-        }
-    )
-
-
-@pytest.fixture(scope="module")
-def current() -> pd.DataFrame:
-    return reviews(PERIOD, 3000, seed=1, tilt=0.4)
-
-
-@pytest.fixture(scope="module")
-def previous() -> pd.DataFrame:
-    return reviews(BEFORE, 2500, seed=2)
+current = pytest.fixture(scope="module", name="current")(current_reviews)
+previous = pytest.fixture(scope="module", name="previous")(previous_reviews)
 
 
 def test_overview_figures_are_the_metrics(current, previous):

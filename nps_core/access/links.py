@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from nps_core.access.messages import N_, Translate, english
+
 __all__ = [
     "EXPIRES",
     "LINK_ID",
@@ -101,14 +103,19 @@ def _when(expires: int) -> str:
     return datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _refuse(reason: str) -> LinkRefused:
-    messages = {
-        "malformed": "This screen link is incomplete. Ask the dashboard's admin for a new one.",
-        "invalid": "This screen link is not valid: it was changed, or not made by this "
-        "dashboard. Ask the dashboard's admin for a new one.",
-        "revoked": "This screen link was revoked. Ask the dashboard's admin for a new one.",
-    }
-    return LinkRefused(reason, messages[reason])
+_REFUSALS = {
+    "malformed": N_("This screen link is incomplete. Ask the dashboard's admin for a new one."),
+    "invalid": N_(
+        "This screen link is not valid: it was changed, or not made by this "
+        "dashboard. Ask the dashboard's admin for a new one."
+    ),
+    "revoked": N_("This screen link was revoked. Ask the dashboard's admin for a new one."),
+    "expired": N_("This screen link expired on {when}. Ask the dashboard's admin for a new one."),
+}
+
+
+def _refuse(reason: str, translate: Translate, **values: str) -> LinkRefused:
+    return LinkRefused(reason, translate(_REFUSALS[reason]).format(**values))
 
 
 def verify(
@@ -117,29 +124,27 @@ def verify(
     *,
     now: float,
     is_revoked: Callable[[str], bool],
+    translate: Translate = english,
 ) -> ScreenLink:
     """The link in ``pairs`` (every query parameter, repeats included), checked in
     order: complete, signed by ``key`` (compared in constant time), not expired, not
-    revoked. Raises ``LinkRefused`` at the first that fails."""
+    revoked. Raises ``LinkRefused`` at the first that fails, its message said by
+    ``translate`` (a gettext; English by default)."""
     items = list(pairs)
     given: dict[str, list[str]] = {}
     for name, value in items:
         given.setdefault(name, []).append(value)
     if any(len(values) != 1 for values in given.values()):
-        raise _refuse("invalid")
+        raise _refuse("invalid", translate)
     found = {name: values[0] for name, values in given.items()}
     sig, expires, link_id = (found.get(name, "") for name in (SIG, EXPIRES, LINK_ID))
     if not (_SIGNATURE.fullmatch(sig) and expires.isdigit() and _LINK_ID.fullmatch(link_id)):
-        raise _refuse("malformed")
+        raise _refuse("malformed", translate)
     if not hmac.compare_digest(signature(items, key).encode(), sig.encode()):
-        raise _refuse("invalid")
+        raise _refuse("invalid", translate)
     if int(expires) <= now:
-        raise LinkRefused(
-            "expired",
-            f"This screen link expired on {_when(int(expires))}. "
-            "Ask the dashboard's admin for a new one.",
-        )
+        raise _refuse("expired", translate, when=_when(int(expires)))
     if is_revoked(link_id):
-        raise _refuse("revoked")
+        raise _refuse("revoked", translate)
     params = {name: value for name, value in found.items() if name not in LINK_PARAMS}
     return ScreenLink(link_id=link_id, expires=int(expires), params=params)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from nps_core.access.messages import N_, Translate, english
+
 __all__ = ["LOOPBACK", "is_loopback", "listen_refusal"]
 
 LOOPBACK = "127.0.0.1"
@@ -26,14 +28,23 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
-def listen_refusal(address: str | None, auth_configured: bool) -> str | None:
-    """Why the dashboard must not listen on ``address``, or None when it may."""
+def listen_refusal(
+    address: str | None, auth_configured: bool, translate: Translate = english
+) -> str | None:
+    """Why the dashboard must not listen on ``address``, or None when it may; said by
+    ``translate`` (a gettext; English by default)."""
     if auth_configured or is_loopback(address):
         return None
-    where = f"on {address}" if address else "on every network interface"
-    return (
-        f"Refusing to listen {where} without sign-in. With no [auth] section in "
-        ".streamlit/secrets.toml anyone who can reach the dashboard would see every "
-        "review and every customer's contact. Listen on 127.0.0.1 (make run does), or "
-        "configure sign-in (README: Sign-in, roles and screen links)."
+    where = (
+        translate(N_("on {address}")).format(address=address)
+        if address
+        else translate(N_("on every network interface"))
     )
+    return translate(
+        N_(
+            "Refusing to listen {where} without sign-in. With no [auth] section in "
+            ".streamlit/secrets.toml anyone who can reach the dashboard would see every "
+            "review and every customer's contact. Listen on 127.0.0.1 (make run does), or "
+            "configure sign-in (README: Sign-in, roles and screen links)."
+        )
+    ).format(where=where)

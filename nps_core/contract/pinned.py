@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["MAX_PINNED_WORDS", "PinnedTheme"]
+__all__ = ["MAX_PINNED_WORDS", "PinProblem", "PinRefused", "PinnedTheme"]
 
 MAX_PINNED_WORDS = 50
+PinProblem = Literal["name", "words", "too_many"]
+
+
+class PinRefused(ValueError):
+    """A pinned theme refused, and why: no name, no word, or too many words. The message
+    is English; the interface says it in its own language from ``reason``."""
+
+    def __init__(self, reason: PinProblem, name: str, message: str) -> None:
+        super().__init__(message)
+        self.reason, self.name = reason, name
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +36,13 @@ class PinnedTheme:
     def __post_init__(self) -> None:
         name = " ".join(str(self.name).split())
         if not name:
-            raise ValueError("a pinned theme needs a name")
+            raise PinRefused("name", name, "a pinned theme needs a name")
         cleaned = (" ".join(str(w).split()) for w in self.words)
         words = tuple(dict.fromkeys(w for w in cleaned if any(c.isalpha() for c in w)))
         if not words:
-            raise ValueError(f"pinned theme {name!r} needs at least one word")
+            raise PinRefused("words", name, f"pinned theme {name!r} needs at least one word")
         if len(words) > MAX_PINNED_WORDS:
-            raise ValueError(f"pinned theme {name!r} has more than {MAX_PINNED_WORDS} words")
+            message = f"pinned theme {name!r} has more than {MAX_PINNED_WORDS} words"
+            raise PinRefused("too_many", name, message)
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "words", words)

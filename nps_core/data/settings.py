@@ -1,11 +1,11 @@
 """Where the data comes from: a PersonaClick account, or the bundled demo server.
 
 Settings are read from Streamlit's secrets (``[personaclick]`` table: ``base_url``,
-``shop_id``, ``shop_secret``, ``timezone``) or the environment (``NPS_API_URL``,
-``NPS_SHOP_ID``, ``NPS_SHOP_SECRET``, ``NPS_TIMEZONE``). With neither, the settings say
-"demo": the Streamlit glue (``nps_core.ui.data``) and the alerts worker then start the
-bundled server and fill in its address. Loading settings only reads values; it starts
-nothing.
+``shop_id``, ``shop_secret``, ``timezone``, ``language``) or the environment
+(``NPS_API_URL``, ``NPS_SHOP_ID``, ``NPS_SHOP_SECRET``, ``NPS_TIMEZONE``,
+``NPS_LANGUAGE``). With neither, the settings say "demo": the Streamlit glue
+(``nps_core.ui.data``) and the alerts worker then start the bundled server and fill in
+its address. Loading settings only reads values; it starts nothing.
 
 The dashboard's own state (follow-ups, the alert ledger) lives in the database named by
 ``[state] state_url`` or ``NPS_STATE_URL`` (any SQLAlchemy URL; default: a SQLite file
@@ -58,6 +58,9 @@ class Settings:
     # Namespace of the on-disk review cache: never includes the secret.
     cache_key: str = ""
     timezone: str = "UTC"
+    # The interface's language when the link names none (a code such as "en" or "ru";
+    # the presentation layer checks it against the languages it has).
+    language: str = "en"
     # Size of the demo shop; used only in demo mode.
     demo_reviews: int = DEMO_REVIEWS
     # SQLAlchemy URL of the state store; empty: SQLite in the data folder. It may hold a
@@ -137,6 +140,7 @@ def load_settings(
     team = _team_settings(secrets, environ)
     shop_id = section.get("shop_id") or environ.get("NPS_SHOP_ID")
     timezone = str(section.get("timezone") or environ.get("NPS_TIMEZONE") or "UTC")
+    language = str(section.get("language") or environ.get("NPS_LANGUAGE") or "en").strip().lower()
     if shop_id:
         base_url = section.get("base_url") or environ.get("NPS_API_URL") or DEFAULT_BASE_URL
         base_url = str(base_url).rstrip("/")
@@ -147,9 +151,16 @@ def load_settings(
             shop_secret=section.get("shop_secret") or environ.get("NPS_SHOP_SECRET") or None,
             cache_key=f"{base_url}|{shop_id}",
             timezone=timezone,
+            language=language,
             **team,
         )
     reviews = int(environ.get("NPS_DEMO_REVIEWS") or DEMO_REVIEWS)
     return Settings(
-        mode="demo", base_url="", shop_id="", timezone=timezone, demo_reviews=reviews, **team
+        mode="demo",
+        base_url="",
+        shop_id="",
+        timezone=timezone,
+        language=language,
+        demo_reviews=reviews,
+        **team,
     )

@@ -18,14 +18,51 @@ import pandas as pd
 
 from nps_core.access.registry import IssuedLink
 from nps_core.present.filters import parse_filters, to_query
-from nps_core.present.wallboard.link import DEFAULT_REFRESH, PANELS, THEMES
+from nps_core.present.i18n import N_, Texts
+from nps_core.present.wallboard.link import DEFAULT_REFRESH, PANELS, THEME_NAMES, THEMES
 
-__all__ = ["LOG_COLUMNS", "VALID_DAYS", "app_base_url", "links_table", "log_table", "screen_query"]
+__all__ = [
+    "LINK_COLUMNS",
+    "LINK_STATUSES",
+    "LOG_COLUMNS",
+    "LOG_TITLES",
+    "THEME_NAMES",
+    "VALID_DAYS",
+    "app_base_url",
+    "links_table",
+    "log_table",
+    "screen_query",
+]
 
 # How long a link may stay valid, in days: a day for an event, up to a year for a wall.
 VALID_DAYS: tuple[int, ...] = (1, 7, 30, 90, 365)
 _CALLBACK = "/oauth2callback"
 LOG_COLUMNS: tuple[str, ...] = ("time", "account", "role", "page", "event", "detail")
+# The tables' headings and the links' statuses as the page shows them; the records keep
+# their codes (the log is read by tools too).
+LOG_TITLES: Texts[str] = Texts(
+    {
+        "time": N_("Time"),
+        "account": N_("Account"),
+        "role": N_("Role"),
+        "page": N_("Page"),
+        "event": N_("Event"),
+        "detail": N_("Detail"),
+    }
+)
+LINK_COLUMNS: Texts[str] = Texts(
+    {
+        "screen": N_("Screen"),
+        "status": N_("Status"),
+        "expires": N_("Expires"),
+        "created_by": N_("Created by"),
+        "created_at": N_("Created at"),
+        "link_id": N_("Link"),
+    }
+)
+LINK_STATUSES: Texts[str] = Texts(
+    {"active": N_("active"), "revoked": N_("revoked"), "expired": N_("expired")}
+)
 
 
 def screen_query(

@@ -20,8 +20,9 @@ from nps_core.analysis.tokens import NEGATIONS, normalize, tokenize
 from nps_core.contract.models import GROUPS, group_of
 from nps_core.present.contacts import contact_column, export_columns
 from nps_core.present.formatting import format_count
+from nps_core.present.i18n import gettext, ngettext
 from nps_core.present.labels import names_of
-from nps_core.present.palette import GROUP_COLORS
+from nps_core.present.palette import GROUP_COLORS, GROUP_MEMBER
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -40,6 +41,7 @@ __all__ = [
     "newest_first",
     "parse_comment_filters",
     "rate_tag",
+    "rate_tag_text",
     "review_columns",
     "review_table",
     "shown_terms",
@@ -156,7 +158,9 @@ def parse_comment_filters(params: Mapping[str, str]) -> tuple[CommentFilters, li
         elif name:
             # Not echoed: a toast renders Markdown, and links are anyone's to write.
             notices.append(
-                f"The link names an unknown group (use {', '.join(GROUPS)}); it is ignored."
+                gettext("The link names an unknown group (use {groups}); it is ignored.").format(
+                    groups=", ".join(GROUPS)
+                )
             )
     rate_range = (RATE_LOW, RATE_HIGH)
     if params.get(PARAM_RATE):
@@ -164,8 +168,10 @@ def parse_comment_filters(params: Mapping[str, str]) -> tuple[CommentFilters, li
             rate_range = _rate_range(params[PARAM_RATE])
         except ValueError:
             notices.append(
-                f"The link's rate range must look like 0-6 (from {RATE_LOW} to {RATE_HIGH}); "
-                "showing every rate."
+                gettext(
+                    "The link's rate range must look like 0-6 (from {low} to {high}); "
+                    "showing every rate."
+                ).format(low=RATE_LOW, high=RATE_HIGH)
             )
     filters = CommentFilters(
         groups=tuple(g for g in GROUPS if g in groups),
@@ -227,6 +233,13 @@ def rate_tag(rates: pd.Series | np.ndarray) -> np.ndarray:
     """Each rate as its tag in ``RATE_TAGS`` (out-of-scale rates are clipped)."""
     values = np.clip(np.asarray(rates, dtype=np.int64), RATE_LOW, RATE_HIGH)
     return np.asarray(RATE_TAGS, dtype=object)[values - RATE_LOW]
+
+
+def rate_tag_text(tag: str) -> str:
+    """A rate tag as the table shows it, its group written out (not by colour alone):
+    "4 · detractor"."""
+    rate = int(tag)
+    return f"{rate} · {GROUP_MEMBER[group_of(rate)]}"
 
 
 def local_time(frame: pd.DataFrame, tz: str) -> pd.Series:
@@ -319,8 +332,9 @@ def export_csv(
 
 def count_text(shown: int, total: int) -> str:
     """ "1,234 of 20,000 reviews"."""
-    noun = "review" if total == 1 else "reviews"
-    return f"{format_count(shown)} of {format_count(total)} {noun}"
+    return ngettext("{shown} of {total} review", "{shown} of {total} reviews", total).format(
+        shown=format_count(shown), total=format_count(total)
+    )
 
 
 def shown_terms(table: pd.DataFrame, limit: int) -> list[str]:

@@ -14,6 +14,9 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
+from nps_core.present.formatting import format_day
+from nps_core.present.i18n import N_, Texts, gettext
+
 __all__ = [
     "COMPARE_MODES",
     "GRANULARITIES",
@@ -48,24 +51,31 @@ PARAMS: tuple[str, ...] = (
 
 CompareMode = Literal["previous", "last_year", "none"]
 _N = TypeVar("_N", int, float)  # the type a link parameter is parsed to
-PRESETS: dict[str, str] = {
-    "7d": "Last 7 days",
-    "30d": "Last 30 days",
-    "90d": "Last 90 days",
-    "this_month": "This month",
-    "last_month": "Last month",
-    "this_quarter": "This quarter",
-    "12m": "Last 12 months",
-    "custom": "Custom range",
-}
-COMPARE_MODES: dict[CompareMode, str] = {
-    "previous": "Previous period",
-    "last_year": "Same period last year",
-    "none": "No comparison",
-}
-GRANULARITIES: dict[str, str] = {"D": "Day", "W": "Week", "M": "Month", "Q": "Quarter"}
+# Names of the choices, translated when read (``Texts``).
+PRESETS: Texts[str] = Texts(
+    {
+        "7d": N_("Last 7 days"),
+        "30d": N_("Last 30 days"),
+        "90d": N_("Last 90 days"),
+        "this_month": N_("This month"),
+        "last_month": N_("Last month"),
+        "this_quarter": N_("This quarter"),
+        "12m": N_("Last 12 months"),
+        "custom": N_("Custom range"),
+    }
+)
+COMPARE_MODES: Texts[CompareMode] = Texts(
+    {
+        "previous": N_("Previous period"),
+        "last_year": N_("Same period last year"),
+        "none": N_("No comparison"),
+    }
+)
+GRANULARITIES: Texts[str] = Texts(
+    {"D": N_("Day"), "W": N_("Week"), "M": N_("Month"), "Q": N_("Quarter")}
+)
 # Rolling NPS windows in days: a week, four whole weeks (same weekday mix), a quarter.
-ROLLING_WINDOWS: dict[int, str] = {7: "7 days", 28: "28 days", 90: "90 days"}
+ROLLING_WINDOWS: Texts[int] = Texts({7: N_("7 days"), 28: N_("28 days"), 90: N_("90 days")})
 _WINDOWS = ", ".join(str(days) for days in ROLLING_WINDOWS)
 DEFAULT_PRESET = "30d"
 DEFAULT_COMPARE: CompareMode = "previous"
@@ -85,9 +95,10 @@ class Period:
         return (self.end - self.start).days + 1
 
     def label(self) -> str:
+        """ "02 Mar 2026 – 08 Mar 2026", in the current language."""
         if self.start == self.end:
-            return f"{self.start:%d %b %Y}"
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+            return format_day(self.start, padded=True)
+        return f"{format_day(self.start, padded=True)} – {format_day(self.end, padded=True)}"
 
 
 def _month_start(day: date) -> date:
@@ -198,7 +209,9 @@ def _period(
     preset = get.get("period") or DEFAULT_PRESET
     if preset not in PRESETS:
         notices.append(
-            f"Unknown period '{preset}' in the link; showing {PRESETS[DEFAULT_PRESET].lower()}."
+            gettext("Unknown period '{value}' in the link; showing {default}.").format(
+                value=preset, default=PRESETS[DEFAULT_PRESET].lower()
+            )
         )
         return DEFAULT_PRESET, None, None
     if preset != "custom":
@@ -212,8 +225,10 @@ def _period(
             raise ValueError
     except ValueError:
         notices.append(
-            "The link's custom dates are missing or invalid (use YYYY-MM-DD, not in the "
-            f"future); showing {PRESETS[DEFAULT_PRESET].lower()}."
+            gettext(
+                "The link's custom dates are missing or invalid (use YYYY-MM-DD, not in the "
+                "future); showing {default}."
+            ).format(default=PRESETS[DEFAULT_PRESET].lower())
         )
         return DEFAULT_PRESET, None, None
     return preset, start, end
@@ -223,7 +238,11 @@ def _compare_mode(text: str | None, notices: list[str]) -> CompareMode:
     for mode in COMPARE_MODES:
         if mode == (text or DEFAULT_COMPARE):
             return mode
-    notices.append(f"Unknown comparison '{text}' in the link; comparing with the previous period.")
+    notices.append(
+        gettext(
+            "Unknown comparison '{value}' in the link; comparing with the previous period."
+        ).format(value=text)
+    )
     return DEFAULT_COMPARE
 
 
@@ -251,8 +270,10 @@ def _granularity(text: str | None, notices: list[str]) -> str | None:
     granularity = (text or "").upper() or None
     if granularity is not None and granularity not in GRANULARITIES:
         notices.append(
-            f"Unknown granularity '{text}' in the link (use D, W, M or Q); "
-            "choosing one from the period's length."
+            gettext(
+                "Unknown granularity '{value}' in the link (use D, W, M or Q); "
+                "choosing one from the period's length."
+            ).format(value=text)
         )
         return None
     return granularity
@@ -281,7 +302,7 @@ def parse_filters(
             float,
             lambda target: -100 <= target <= 100,
             notices,
-            "The link's NPS target must be a number from -100 to 100; no target shown.",
+            gettext("The link's NPS target must be a number from -100 to 100; no target shown."),
         ),
         granularity=_granularity(get.get("granularity"), notices),
         rolling=_number(
@@ -289,7 +310,9 @@ def parse_filters(
             int,
             lambda days: days in ROLLING_WINDOWS,
             notices,
-            f"The link's rolling window must be one of {_WINDOWS} days; no rolling line.",
+            gettext(
+                "The link's rolling window must be one of {windows} days; no rolling line."
+            ).format(windows=_WINDOWS),
         ),
         extra={k: v for k, v in get.items() if k not in PARAMS and v is not None},
     )
@@ -334,10 +357,14 @@ def drop_unknown_codes(
 ) -> tuple[FilterState, list[str]]:
     """Drop channel and category codes nobody knows (a typo in a link), saying which."""
     notices = [
-        f"Unknown {kind} '{code}' in the link; ignored."
-        for kind, chosen, known in (
-            ("channel", state.channels, channels),
-            ("category", state.categories, categories),
+        message.format(code=code)
+        for message, chosen, known in (
+            (gettext("Unknown channel '{code}' in the link; ignored."), state.channels, channels),
+            (
+                gettext("Unknown category '{code}' in the link; ignored."),
+                state.categories,
+                categories,
+            ),
         )
         for code in chosen
         if code not in known

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
 
 from nps_core.data.state import Change, FollowUp, FollowUps, VersionConflict
 from nps_core.present.comments import (
@@ -26,6 +27,8 @@ from nps_core.present.comments import (
     newest_first,
     review_columns,
 )
+from nps_core.present.formatting import format_count, format_date_as
+from nps_core.present.i18n import N_, Texts, current_locale, gettext
 from nps_core.present.labels import Labels, names_of, segment_label
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "age_text",
     "assign",
     "change_status",
+    "hours_text",
     "inbox",
     "inbox_csv",
     "inbox_labels",
@@ -44,12 +48,14 @@ __all__ = [
     "set_note",
 ]
 
-STATUS_LABELS = {
-    "new": "New",
-    "contacted": "Contacted",
-    "resolved": "Resolved",
-    "unreachable": "Unreachable",
-}
+STATUS_LABELS: Texts[str] = Texts(
+    {
+        "new": N_("New"),
+        "contacted": N_("Contacted"),
+        "resolved": N_("Resolved"),
+        "unreachable": N_("Unreachable"),
+    }
+)
 # Still to be acted on: counted as open, and "new" ones can fall past the service level.
 OPEN_STATUSES = ("new", "contacted")
 INBOX_COLUMNS: tuple[str, ...] = (
@@ -124,14 +130,25 @@ def load_inbox(
     return inbox(frame, saved, now=now, sla_hours=sla_hours, passives=passives)
 
 
+def hours_text(hours: float) -> str:
+    """A number of hours, as short as it goes: "48 h", "1.5 h" ("48 ч", "1,5 ч")."""
+    return gettext("{n} h").format(n=format_decimal(hours, "#,##0.##", locale=current_locale()))
+
+
 def age_text(hours: float, sla_hours: float, overdue: bool) -> str:
     """ "5 h", "2 d 3 h"; past the service level it says so in words, not colour only."""
     if math.isnan(hours):
         return ""
     whole = max(int(hours), 0)
     days, rest = divmod(whole, 24)
-    text = f"{days} d {rest} h" if days else f"{rest} h"
-    return f"{text} · past {sla_hours:g} h" if overdue else text
+    text = (
+        gettext("{days} d {hours} h").format(days=format_count(days), hours=rest)
+        if days
+        else gettext("{n} h").format(n=rest)
+    )
+    if not overdue:
+        return text
+    return gettext("{age} · past {sla}").format(age=text, sla=hours_text(sla_hours))
 
 
 def _contact(email: object, phone: object) -> str:
@@ -179,7 +196,8 @@ def inbox_labels(rows: pd.DataFrame, *, tz: str, labels: Labels) -> dict[int, st
         where = segment_label({"channel": row["channel"], "category": row["category"]}, labels)
         comment = row["comment"] if isinstance(row["comment"], str) else ""
         said = f" · “{comment[:40]}{'…' if len(comment) > 40 else ''}”" if comment else ""
-        names[int(row["id"])] = f"{moment:%d %b %H:%M} · {row['rate']}/10 · {where}{said}"
+        when = format_date_as(moment, "padded day and time")
+        names[int(row["id"])] = f"{when} · {row['rate']}/10 · {where}{said}"
     return names
 
 

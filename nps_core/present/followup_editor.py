@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nps_core.data.state import Change, FollowUp, VersionConflict
+from nps_core.present.i18n import N_, Texts, gettext, ngettext
 
 __all__ = [
     "FIELDS",
@@ -24,12 +25,24 @@ __all__ = [
     "after_save",
     "bulk_report",
     "change_of",
+    "conflict_text",
     "edited",
     "refresh",
+    "saved_text",
     "values_of",
 ]
 
 FIELDS = ("status", "owner", "note")
+# The fields and the statuses as a sentence names them ("Saved: status, note.").
+_FIELD_NAMES: Texts[str] = Texts({"status": N_("status"), "owner": N_("owner"), "note": N_("note")})
+_STATUS_WORDS: Texts[str] = Texts(
+    {
+        "new": N_("new"),
+        "contacted": N_("contacted"),
+        "resolved": N_("resolved"),
+        "unreachable": N_("unreachable"),
+    }
+)
 
 
 def values_of(followup: FollowUp) -> dict[str, str]:
@@ -70,14 +83,53 @@ def after_conflict(state: EditorState, conflict: VersionConflict) -> EditorState
     return EditorState(conflict.current, values)
 
 
+def _fields(names: Sequence[str]) -> str:
+    return ", ".join(_FIELD_NAMES.get(name, name) for name in names)
+
+
+def saved_text(change: Change) -> str:
+    """What a save changed: "Saved: status, note."."""
+    return gettext("Saved: {fields}.").format(fields=_fields(change.fields))
+
+
+def _describe(name: str, value: str | None) -> str:
+    if name == "note":
+        return gettext("the note") if value else gettext("cleared the note")
+    shown = _STATUS_WORDS.get(value, value) if name == "status" and value else value
+    return gettext("{field} {value}").format(
+        field=_FIELD_NAMES[name], value=shown or gettext("(none)")
+    )
+
+
+def conflict_text(conflict: VersionConflict) -> str:
+    """``VersionConflict.message`` in the reader's language: who saved first and what,
+    and that the user's change is kept to be saved again."""
+    current = conflict.current
+    what = ", ".join(_describe(n, getattr(current, n)) for n in conflict.changed)
+    return gettext(
+        "{who} changed this follow-up first{when}: {done}. Your change ({yours}) was not "
+        "saved; it is kept here: save again to apply it."
+    ).format(
+        who=current.updated_by or gettext("someone else"),
+        when=gettext(" at {time} UTC").format(time=f"{current.updated_at:%Y-%m-%d %H:%M}")
+        if current.updated_at
+        else "",
+        done=gettext("set {what}").format(what=what) if what else gettext("saved it"),
+        yours=_fields(conflict.change.fields) or gettext("nothing"),
+    )
+
+
 def bulk_report(results: Sequence[FollowUp | VersionConflict], owner: str) -> tuple[str, list[str]]:
     """One line for what a bulk assignment did, and one per follow-up it could not."""
     done = sum(isinstance(r, FollowUp) for r in results)
-    whom = owner or "nobody"
-    noun = "follow-up" if done == 1 else "follow-ups"
+    summary = ngettext(
+        "{n} follow-up assigned to {whom}.", "{n} follow-ups assigned to {whom}.", done
+    ).format(n=done, whom=owner or gettext("nobody"))
     conflicts = [
-        f"Review {r.current.review_id}: {r.message}"
+        gettext("Review {review}: {message}").format(
+            review=r.current.review_id, message=conflict_text(r)
+        )
         for r in results
         if isinstance(r, VersionConflict)
     ]
-    return f"{done} {noun} assigned to {whom}.", conflicts
+    return summary, conflicts

@@ -25,8 +25,15 @@ import numpy as np
 import pandas as pd
 
 from nps_core.analysis.nps import SMALL_N, NpsSummary, summarize
-from nps_core.present.followup import OPEN_STATUSES
-from nps_core.present.formatting import NO_DATA, format_count, format_nps, format_share
+from nps_core.present.followup import OPEN_STATUSES, hours_text
+from nps_core.present.formatting import (
+    NO_DATA,
+    format_count,
+    format_nps,
+    format_number,
+    format_share,
+)
+from nps_core.present.i18n import gettext
 from nps_core.present.overview import Kpi
 
 __all__ = [
@@ -122,48 +129,66 @@ def followup_figures(inbox: pd.DataFrame, later: pd.DataFrame, sla_hours: float)
 def _hours_text(hours: float) -> str:
     if math.isnan(hours):
         return "–"
-    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} d"
+    if hours < 48:
+        return gettext("{n} h").format(n=format_number(hours, 1))
+    return gettext("{n} d").format(n=format_number(hours / 24, 1))
 
 
 def _effect_text(effect: CallbackEffect) -> str:
     n = effect.summary.n
     if n == 0:
-        return "no later reviews yet"
-    rough = " (rough: fewer than 30)" if n < SMALL_N else ""
-    return f"NPS {format_nps(effect.summary.nps)} from {format_count(n)}{rough}"
+        return gettext("no later reviews yet")
+    text = (
+        gettext("NPS {nps} from {n} (rough: fewer than {small})")
+        if n < SMALL_N
+        else gettext("NPS {nps} from {n}")
+    )
+    return text.format(
+        nps=format_nps(effect.summary.nps), n=format_count(n), small=format_count(SMALL_N)
+    )
 
 
 def figure_cards(figures: FollowupFigures, sla_hours: float) -> list[Kpi]:
     """The four cards: open, within the service level, time to first contact, call-backs."""
-    sla = f"{sla_hours:g} h"
+    sla = hours_text(sla_hours)
     called, not_called = figures.called_back, figures.not_called_back
     return [
         Kpi(
-            "Open follow-ups",
+            gettext("Open follow-ups"),
             format_count(figures.open),
-            f"{format_count(figures.overdue)} new past the {sla} service level",
-            "Detractors (and passives, when shown) still new or contacted, not yet resolved "
-            "or marked unreachable.",
+            gettext("{n} new past the {sla} service level").format(
+                n=format_count(figures.overdue), sla=sla
+            ),
+            gettext(
+                "Detractors (and passives, when shown) still new or contacted, not yet "
+                "resolved or marked unreachable."
+            ),
         ),
         Kpi(
-            f"Contacted within {sla}",
+            gettext("Contacted within {sla}").format(sla=sla),
             format_share(figures.within_share),
-            f"of {format_count(figures.due)} due",
-            "Of the follow-ups first contacted, or still new past the service level: the "
-            "share first contacted (contacted, resolved or unreachable) within it.",
+            gettext("of {n} due").format(n=format_count(figures.due)),
+            gettext(
+                "Of the follow-ups first contacted, or still new past the service level: the "
+                "share first contacted (contacted, resolved or unreachable) within it."
+            ),
         ),
         Kpi(
-            "Median time to first contact",
+            gettext("Median time to first contact"),
             _hours_text(figures.median_hours),
-            f"over {format_count(figures.contacted)} contacted",
-            'From the review to the first move out of "new".',
+            gettext("over {n} contacted").format(n=format_count(figures.contacted)),
+            gettext('From the review to the first move out of "new".'),
         ),
         Kpi(
-            "NPS after a call back",
+            gettext("NPS after a call back"),
             format_nps(called.summary.nps) if called.summary.n else NO_DATA,
-            f"called back: {_effect_text(called)} · not called back: {_effect_text(not_called)}",
-            "The next review of each customer after their inbox review (a customer: "
-            "client id, else e-mail, else phone). Called back: reached (contacted or "
-            "resolved).",
+            gettext("called back: {called} · not called back: {not_called}").format(
+                called=_effect_text(called), not_called=_effect_text(not_called)
+            ),
+            gettext(
+                "The next review of each customer after their inbox review (a customer: "
+                "client id, else e-mail, else phone). Called back: reached (contacted or "
+                "resolved)."
+            ),
         ),
     ]

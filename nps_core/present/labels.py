@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from nps_core.contract.models import Category, Channel
-from nps_core.present.filters import COMPARE_MODES, PRESETS, FilterState, Period
+from nps_core.present.filters import PRESETS, CompareMode, FilterState, Period
+from nps_core.present.i18n import N_, Texts, gettext
 
 __all__ = [
     "Labels",
@@ -24,7 +25,15 @@ __all__ = [
 ]
 
 Labels = Mapping[str, Mapping[str, str]]
-_COLUMN_TITLES = {"channel": "Channels", "category": "Categories"}
+_COLUMN_TITLES: Texts[str] = Texts({"channel": N_("Channels"), "category": N_("Categories")})
+# "compared with …": a whole phrase per mode, since a language may decline the name.
+_COMPARED_WITH: Texts[CompareMode] = Texts(
+    {
+        "previous": N_("compared with previous period ({dates})"),
+        "last_year": N_("compared with same period last year ({dates})"),
+        "none": N_("no comparison"),
+    }
+)
 
 
 def catalog_labels(channels: Sequence[Channel], categories: Sequence[Category]) -> Labels:
@@ -62,9 +71,11 @@ def scope_caption(
     """One line naming what the page shows: period, comparison, channel/category filters."""
     parts = [f"{PRESETS[state.preset]}: {period.label()}"]
     if comparison is not None:
-        parts.append(f"compared with {COMPARE_MODES[state.compare].lower()} ({comparison.label()})")
+        parts.append(_COMPARED_WITH[state.compare].format(dates=comparison.label()))
     for column, chosen in (("channel", state.channels), ("category", state.categories)):
         if chosen:
             names = ", ".join(name_of(labels, column, code) for code in chosen)
-            parts.append(f"{_COLUMN_TITLES[column]}: {names}")
+            parts.append(
+                gettext("{what}: {names}").format(what=_COLUMN_TITLES[column], names=names)
+            )
     return " · ".join(parts)

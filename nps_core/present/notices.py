@@ -8,14 +8,19 @@ from collections import Counter
 from collections.abc import Mapping
 
 from nps_core.data.fetch import ReviewSet
+from nps_core.present.formatting import format_count, format_day
+from nps_core.present.i18n import gettext, ngettext
 
 __all__ = ["data_notices", "malformed_details", "malformed_notice", "truncation_notice"]
 
 _SHOWN = 5  # cells or problems named before "and N more"
 
 
-def _more(total: int) -> str:
-    return f" and {total - _SHOWN} more" if total > _SHOWN else ""
+def _more(text: str, total: int) -> str:
+    """``text``, and how many more were not named."""
+    if total <= _SHOWN:
+        return text
+    return gettext("{cells} and {n} more").format(cells=text, n=total - _SHOWN)
 
 
 def malformed_notice(reviews: ReviewSet) -> str | None:
@@ -23,9 +28,11 @@ def malformed_notice(reviews: ReviewSet) -> str | None:
     count = sum(rejection.count for rejection in reviews.rejected)
     if not count:
         return None
-    if count == 1:
-        return "1 review from the API was malformed and left out"
-    return f"{count:,} reviews from the API were malformed and left out"
+    return ngettext(
+        "{n} review from the API was malformed and left out",
+        "{n} reviews from the API were malformed and left out",
+        count,
+    ).format(n=format_count(count))
 
 
 def malformed_details(reviews: ReviewSet) -> str:
@@ -35,11 +42,13 @@ def malformed_details(reviews: ReviewSet) -> str:
     for rejection in reviews.rejected:
         counts[rejection.problem] += rejection.count
         examples.setdefault(rejection.problem, rejection.example)
-    parts = [
-        f"{problem} ({count:,}, e.g. {examples[problem]})"
+    parts = [  # the problems are the reading's own words, as the log has them
+        gettext("{problem} ({n}, e.g. {example})").format(
+            problem=problem, n=format_count(count), example=examples[problem]
+        )
         for problem, count in counts.most_common(_SHOWN)
     ]
-    return "; ".join(parts) + _more(len(counts))
+    return _more("; ".join(parts), len(counts))
 
 
 def truncation_notice(
@@ -50,15 +59,18 @@ def truncation_notice(
     if not cuts:
         return None
     cells = ", ".join(
-        f"{t.day:%d %b %Y} × {channel_names.get(t.channel or '', t.channel)} × "
+        f"{format_day(t.day, padded=True)} × {channel_names.get(t.channel or '', t.channel)} × "
         f"{category_names.get(t.category or '', t.category)}"
         for t in cuts[:_SHOWN]
     )
     longest = max(t.returned for t in cuts)
-    return (
-        f"the API sends at most {longest:,} reviews per call, and these day × channel × "
-        f"category cells hit that limit: {cells}{_more(len(cuts))}"
-    )
+    return ngettext(
+        "the API sends at most {n} review per call, and these day × channel × category "
+        "cells hit that limit: {cells}",
+        "the API sends at most {n} reviews per call, and these day × channel × category "
+        "cells hit that limit: {cells}",
+        longest,
+    ).format(n=format_count(longest), cells=_more(cells, len(cuts)))
 
 
 def data_notices(reviews: ReviewSet) -> list[str]:
@@ -69,6 +81,12 @@ def data_notices(reviews: ReviewSet) -> list[str]:
         notices.append(f"{malformed}.")
     if reviews.truncated:
         count = len(reviews.truncated)
-        cells = "1 day × channel × category cell" if count == 1 else f"{count} such cells"
-        notices.append(f"Some reviews are missing: the API's cap cut off {cells}.")
+        notices.append(
+            ngettext(
+                "Some reviews are missing: the API's cap cut off {n} day × channel × category "
+                "cell.",
+                "Some reviews are missing: the API's cap cut off {n} such cells.",
+                count,
+            ).format(n=count)
+        )
     return notices

@@ -25,6 +25,7 @@ from nps_core.present.formatting import (
     format_share,
     significance_text,
 )
+from nps_core.present.i18n import gettext, ngettext
 from nps_core.present.palette import GROUP_LABELS, GROUP_NAMES
 
 __all__ = ["Kpi", "Overview", "kpis", "overview"]
@@ -72,42 +73,63 @@ def kpis(data: Overview, compare_label: str | None) -> list[Kpi]:
     ``compare_label`` names the comparison period's mode ("Previous period").
     """
     s = data.summary
-    confidence = f"{s.confidence:.0%}"
+    confidence = format_share(s.confidence)
     cards = [
         Kpi(
             "NPS",
             format_nps(s.nps),
-            f"{format_margin(s.margin)} · {confidence} interval "
-            f"{format_interval(s.ci_low, s.ci_high)}",
-            "Share of promoters (9–10) minus share of detractors (0–6), in points. The "
-            f"margin is the half-width of the {confidence} adjusted-Wald interval.",
+            gettext("{margin} · {confidence} interval {interval}").format(
+                margin=format_margin(s.margin),
+                confidence=confidence,
+                interval=format_interval(s.ci_low, s.ci_high),
+            ),
+            gettext(
+                "Share of promoters (9–10) minus share of detractors (0–6), in points. The "
+                "margin is the half-width of the {confidence} adjusted-Wald interval."
+            ).format(confidence=confidence),
         ),
         Kpi(
-            "Responses",
+            gettext("Responses"),
             format_count(s.n),
-            f"Fewer than {SMALL_N}: a rough guide only" if s.small_sample else "answered reviews",
-            "Reviews with a rate in the period, under the channel and category filters.",
+            gettext("Fewer than {n}: a rough guide only").format(n=SMALL_N)
+            if s.small_sample
+            else gettext("answered reviews"),
+            gettext("Reviews with a rate in the period, under the channel and category filters."),
         ),
     ]
     for group in reversed(GROUPS):  # best first
+        count = s.count(group)
         cards.append(
             Kpi(
                 GROUP_NAMES[group],  # the label's "(9–10)" is too long for a card's title
                 format_share(s.share(group)),
-                f"{format_count(s.count(group))} reviews",
-                f"{GROUP_LABELS[group]}: share of the period's responses.",
+                ngettext("{n} review", "{n} reviews", count).format(n=format_count(count)),
+                gettext("{group}: share of the period's responses.").format(
+                    group=GROUP_LABELS[group]
+                ),
             )
         )
     c = data.comparison
     if c is not None and compare_label is not None:
         cards.append(
             Kpi(
-                "Change",
+                gettext("Change"),
                 format_delta(c.delta),
-                f"vs {compare_label.lower()}: {significance_text(c.p_value, c.significant)}",
-                f"Then: NPS {format_nps(c.previous.nps)} from {format_count(c.previous.n)} "
-                f"responses. Two-sided z-test at the {c.level:.0%} level on adjusted-Wald "
-                "variances.",
+                gettext("vs {comparison}: {significance}").format(
+                    comparison=compare_label.lower(),
+                    significance=significance_text(c.p_value, c.significant),
+                ),
+                ngettext(
+                    "Then: NPS {nps} from {n} response. Two-sided z-test at the {level} level "
+                    "on adjusted-Wald variances.",
+                    "Then: NPS {nps} from {n} responses. Two-sided z-test at the {level} level "
+                    "on adjusted-Wald variances.",
+                    c.previous.n,
+                ).format(
+                    nps=format_nps(c.previous.nps),
+                    n=format_count(c.previous.n),
+                    level=format_share(c.level),
+                ),
             )
         )
     return cards

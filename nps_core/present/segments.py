@@ -24,6 +24,7 @@ from nps_core.present.formatting import (
     format_points,
     significance_text,
 )
+from nps_core.present.i18n import gettext, ngettext
 from nps_core.present.labels import Labels, name_of, segment_label, segment_labels
 
 __all__ = [
@@ -153,7 +154,9 @@ def drivers_table(
     rest = table.iloc[limit:]
     other = pd.DataFrame(
         {
-            "segment": [f"{len(rest)} other segments"],
+            "segment": [
+                ngettext("{n} other segment", "{n} other segments", len(rest)).format(n=len(rest))
+            ],
             "mix": [rest["mix"].sum()],
             "rate": [rest["rate"].sum()],
             "total": [rest["total"].sum()],
@@ -166,26 +169,38 @@ def drivers_sentence(decomposition: Decomposition, by: Sequence[str], labels: La
     """One sentence: how NPS moved, split into mix and rate, and its largest contributor."""
     d = decomposition
     if math.isnan(d.change):
-        return "No comparison: one of the two periods has no reviews."
-    if round(d.change) == 0:
-        moved = f"NPS held at {format_nps(d.nps_current)}"
+        return gettext("No comparison: one of the two periods has no reviews.")
+    points = abs(round(d.change))
+    then_now = {"before": format_nps(d.nps_previous), "now": format_nps(d.nps_current)}
+    if points == 0:
+        moved = gettext("NPS held at {now}").format(**then_now)
+    elif d.change > 0:
+        moved = ngettext(
+            "NPS rose {n} point ({before} → {now})",
+            "NPS rose {n} points ({before} → {now})",
+            points,
+        ).format(n=points, **then_now)
     else:
-        verb = "rose" if d.change > 0 else "fell"
-        moved = (
-            f"NPS {verb} {abs(round(d.change)):.0f} points "
-            f"({format_nps(d.nps_previous)} → {format_nps(d.nps_current)})"
-        )
-    split = (
-        f"{format_points(d.rate)} from NPS changes within segments and "
-        f"{format_points(d.mix)} from the shift in response mix"
-    )
+        moved = ngettext(
+            "NPS fell {n} point ({before} → {now})",
+            "NPS fell {n} points ({before} → {now})",
+            points,
+        ).format(n=points, **then_now)
+    split = gettext(
+        "{rate} from NPS changes within segments and {mix} from the shift in response mix"
+    ).format(rate=format_points(d.rate), mix=format_points(d.mix))
     top = d.segments.dropna(subset=["total"])
     if top.empty:
         return f"{moved}: {split}."
     first = top.iloc[0]
     name = segment_label({column: first[column] for column in by}, labels)
-    source = "its own NPS" if abs(first["rate"]) >= abs(first["mix"]) else "its share of responses"
-    return (
-        f"{moved}: {split}. The largest contributor was {name} "
-        f"({format_points(first['total'])}, mostly {source})."
+    message = (
+        gettext("The largest contributor was {segment} ({points}, mostly its own NPS).")
+        if abs(first["rate"]) >= abs(first["mix"])
+        else gettext(
+            "The largest contributor was {segment} ({points}, mostly its share of responses)."
+        )
+    )
+    return f"{moved}: {split}. " + message.format(
+        segment=name, points=format_points(first["total"])
     )

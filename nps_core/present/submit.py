@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -17,7 +18,8 @@ from typing import Any
 
 from nps_core.contract.errors import NpsApiError
 from nps_core.contract.models import Category
-from nps_core.contract.validation import validate_review
+from nps_core.contract.validation import FieldError, validate_review
+from nps_core.present.i18n import N_, Texts, gettext
 
 __all__ = [
     "FIELD_LABELS",
@@ -29,29 +31,66 @@ __all__ = [
     "comment_prompt",
     "draft_from",
     "escape_markdown",
+    "problem_text",
     "thank_you",
 ]
 
 # Text fields of the form, in the order they are shown.
 TEXT_FIELDS: tuple[str, ...] = ("comment", "email", "phone", "did", "order_id")
-FIELD_LABELS: dict[str, str] = {
-    "channel": "Channel",
-    "category": "Category",
-    "rate": "Score",
-    "comment": "Comment",
-    "email": "Email",
-    "phone": "Phone",
-    "did": "Device ID",
-    "order_id": "Order ID",
-}
-IDENTITY_MISSING = "Give an email, a phone number or a device ID."
-DID_WITHOUT_SECRET = (
+FIELD_LABELS: Texts[str] = Texts(
+    {
+        "channel": N_("Channel"),
+        "category": N_("Category"),
+        "rate": N_("Score"),
+        "comment": N_("Comment"),
+        "email": N_("Email"),
+        "phone": N_("Phone"),
+        "did": N_("Device ID"),
+        "order_id": N_("Order ID"),
+    }
+)
+# Message ids; ``check_draft`` and ``comment_prompt`` give them translated.
+IDENTITY_MISSING = N_("Give an email, a phone number or a device ID.")
+DID_WITHOUT_SECRET = N_(
     "A device ID is required: without the shop's secret key the API accepts a review only with one."
 )
-PROMPT_BEFORE_SCORE = "Comment (choose a score to see the question the customer was asked)"
+PROMPT_BEFORE_SCORE = N_("Comment (choose a score to see the question the customer was asked)")
 # When a category has no text of its own for a group.
-DEFAULT_PROMPT = "Anything you'd like to tell us about your score?"
-DEFAULT_THANKS = "Thank you for your feedback!"
+DEFAULT_PROMPT = N_("Anything you'd like to tell us about your score?")
+DEFAULT_THANKS = N_("Thank you for your feedback!")
+# The contract's checks (``nps_core.contract.validation``) say what is wrong in the API's
+# English, after the field's name; the form says it in the reader's language. Each
+# pattern matches one message of those checks; its numbers fill the sentence.
+_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), message)
+    for pattern, message in (
+        (r"is required", N_("{field} is required.")),
+        (
+            r"must be an integer from (?P<low>\d+) to (?P<high>\d+)",
+            N_("{field} must be an integer from {low} to {high}."),
+        ),
+        (r"must be a string", N_("{field} must be text.")),
+        (r"must not contain NUL characters", N_("{field} must not contain NUL characters.")),
+        (r"must be valid Unicode text", N_("{field} must be valid Unicode text.")),
+        (
+            r"must be at most (?P<max>\d+) characters",
+            N_("{field} must be at most {max} characters."),
+        ),
+        (r"is not a valid email address", N_("{field} is not a valid email address.")),
+        (
+            r"must be 7 to 15 digits, optionally with a leading \+",
+            N_("{field} must be 7 to 15 digits, optionally with a leading +."),
+        ),
+        (
+            r"is not an active channel of this shop",
+            N_("{field} is not an active channel of this shop."),
+        ),
+        (
+            r"is not an active category of this shop",
+            N_("{field} is not an active category of this shop."),
+        ),
+    )
+)
 
 # Markdown (and Streamlit's ":color[…]" directives) treat these as syntax.
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")
@@ -114,26 +153,36 @@ def check_draft(
         if error.field in problems:
             continue
         if not identity_given and error.field == "email":
-            problems["email"] = IDENTITY_MISSING
+            problems["email"] = gettext(IDENTITY_MISSING)
         else:
-            problems[error.field] = f"{FIELD_LABELS.get(error.field, error.field)} {error.message}."
+            problems[error.field] = problem_text(error)
     if did_required and "did" not in fields:
-        problems.setdefault("did", DID_WITHOUT_SECRET)
-        if problems.get("email") == IDENTITY_MISSING:
+        problems.setdefault("did", gettext(DID_WITHOUT_SECRET))
+        if problems.get("email") == gettext(IDENTITY_MISSING):
             del problems["email"]
     return problems
+
+
+def problem_text(error: FieldError) -> str:
+    """A check's complaint as a sentence in the current language: "Score is required."."""
+    field = FIELD_LABELS.get(error.field, error.field)
+    for pattern, message in _PROBLEMS:
+        found = pattern.fullmatch(error.message)
+        if found:
+            return gettext(message).format(field=field, **found.groupdict())
+    return f"{field} {error.message}."  # a check this table does not know yet: as it says
 
 
 def comment_prompt(category: Category | None, rate: int | None) -> str:
     """The category's question for the score's group (what the respondent was asked)."""
     if rate is None:
-        return PROMPT_BEFORE_SCORE
-    return (category.question(rate) if category else None) or DEFAULT_PROMPT
+        return gettext(PROMPT_BEFORE_SCORE)
+    return (category.question(rate) if category else None) or gettext(DEFAULT_PROMPT)
 
 
 def thank_you(category: Category | None, rate: int) -> str:
     """The category's thank-you text for the score's group."""
-    return (category.thanks(rate) if category else None) or DEFAULT_THANKS
+    return (category.thanks(rate) if category else None) or gettext(DEFAULT_THANKS)
 
 
 @dataclass(frozen=True)
@@ -172,7 +221,9 @@ class SubmissionLedger:
                 self._changed.wait_for(lambda: token not in self._sending, self.wait_seconds)
                 previous = self._outcomes.get(token)
                 if token in self._sending or previous is None:
-                    return Outcome(False, "The review is still being sent; try again shortly.")
+                    return Outcome(
+                        False, gettext("The review is still being sent; try again shortly.")
+                    )
                 return replace(previous, repeated=True)
             previous = self._outcomes.get(token)
             if previous is not None and previous.ok:

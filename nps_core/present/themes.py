@@ -16,6 +16,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nps_core.analysis.trend import trend
+from nps_core.contract.pinned import MAX_PINNED_WORDS, PinRefused
+from nps_core.present.charts.alt import ChartText
+from nps_core.present.charts.plot import period_axis
 from nps_core.present.formatting import (
     format_count,
     format_interval,
@@ -23,7 +26,9 @@ from nps_core.present.formatting import (
     format_period,
     format_points,
     format_share,
+    number_separators,
 )
+from nps_core.present.i18n import N_, Texts, gettext, ngettext
 from nps_core.present.palette import GROUP_COLORS, NPS_COLOR
 
 if TYPE_CHECKING:  # the engine loads scikit-learn: the page imports it only to find themes
@@ -34,7 +39,9 @@ __all__ = [
     "NO_IMPACT_COLOR",
     "SHARE_COLUMNS",
     "impact_figure",
+    "impact_table_text",
     "impact_text",
+    "pin_refusal",
     "share_figure",
     "theme_shares",
     "themes_caption",
@@ -45,8 +52,20 @@ SHARE_COLUMNS: tuple[str, ...] = ("period", "theme", "mentions", "commenters", "
 # in the promoters'; one whose impact cannot be told (no one else to compare) in grey.
 NO_IMPACT_COLOR = "#999999"
 CHOSEN_OUTLINE = "#1F2933"
-_PINNED_MARK = " (pinned)"  # plain text: chart fonts may lack emoji
 _FACET_COLUMNS = 3
+_PIN_REFUSALS = Texts(
+    {
+        "name": N_("Not pinned: a theme needs a name."),
+        "words": N_("Not pinned: the theme “{name}” needs at least one word."),
+        "too_many": N_("Not pinned: the theme “{name}” has more than {max} words."),
+    }
+)
+
+
+def pin_refusal(refused: PinRefused, name: str) -> str:
+    """Why a theme was not pinned, in the reader's language; ``name`` is the refused
+    theme's name as the page shows it (escaped for Markdown)."""
+    return _PIN_REFUSALS[refused.reason].format(name=name, max=format_count(MAX_PINNED_WORDS))
 
 
 def themes_caption(table: pd.DataFrame, assignment: pd.Series, commented: pd.Series) -> str:
@@ -54,28 +73,33 @@ def themes_caption(table: pd.DataFrame, assignment: pd.Series, commented: pd.Ser
     comments = int(commented.sum())
     if table.empty:
         if comments == 0:
-            return "No comments in this period, so no themes."
-        return (
-            f"No themes in {format_count(comments)} comments: too few share their words. "
-            "Pin a theme to track it anyway."
-        )
+            return gettext("No comments in this period, so no themes.")
+        return ngettext(
+            "No themes in {n} comment: too few share their words. Pin a theme to track it anyway.",
+            "No themes in {n} comments: too few share their words. Pin a theme to track it anyway.",
+            comments,
+        ).format(n=format_count(comments))
     inside = int(assignment.notna().sum())
-    noun = "theme" if len(table) == 1 else "themes"
-    return (
-        f"{len(table)} {noun} in {format_count(comments)} comments "
-        f"({format_share(inside / comments)} have a main theme) · ranked by impact: the NPS "
-        "points the shop would gain if the theme's commenters scored like the other commenters"
-    )
+    found = ngettext("{n} theme", "{n} themes", len(table)).format(n=len(table))
+    return ngettext(
+        "{themes} in {n} comment ({share} have a main theme) · ranked by impact: the NPS "
+        "points the shop would gain if the theme's commenters scored like the other commenters",
+        "{themes} in {n} comments ({share} have a main theme) · ranked by impact: the NPS "
+        "points the shop would gain if the theme's commenters scored like the other commenters",
+        comments,
+    ).format(themes=found, n=format_count(comments), share=format_share(inside / comments))
 
 
 def impact_text(impact: float) -> str:
     """What an impact means, for hovers and captions: "costs 1.2 pts", "lifts 0.4 pts"."""
     if impact != impact:  # NaN
-        return "impact unknown: no other commenters to compare with"
+        return gettext("impact unknown: no other commenters to compare with")
     if round(impact, 1) == 0:
-        return "no measurable impact"
-    verb = "costs" if impact > 0 else "lifts the score by"
-    return f"{verb} {format_points(abs(impact)).lstrip('+')}"
+        return gettext("no measurable impact")
+    points = format_points(abs(impact)).lstrip("+")
+    if impact > 0:
+        return gettext("costs {points}").format(points=points)
+    return gettext("lifts the score by {points}").format(points=points)
 
 
 def _hover(table: pd.DataFrame) -> np.ndarray:
@@ -97,11 +121,39 @@ def _hover(table: pd.DataFrame) -> np.ndarray:
     return np.array(rows, dtype=object).reshape(len(table), 7)
 
 
-_IMPACT_HOVER = (
-    "<b>%{customdata[0]}</b><br>%{customdata[1]} comments (%{customdata[2]} of commenters)"
-    "<br>NPS %{customdata[3]} (interval %{customdata[4]}), detractors %{customdata[5]}"
-    "<br>If they scored like the other commenters: %{customdata[6]}<extra></extra>"
-)
+def _impact_hover() -> str:
+    """The impact bars' hover, over ``_hover``'s columns."""
+    lines = gettext(
+        "{comments} comments ({share} of commenters)<br>NPS {nps} (interval {interval}), "
+        "detractors {detractors}<br>If they scored like the other commenters: {impact}"
+    ).format(**{name: f"%{{customdata[{i}]}}" for i, name in enumerate(_HOVER_FIELDS, 1)})
+    return f"<b>%{{customdata[0]}}</b><br>{lines}<extra></extra>"
+
+
+_HOVER_FIELDS = ("comments", "share", "nps", "interval", "detractors", "impact")
+
+
+def impact_table_text(table: pd.DataFrame) -> ChartText:
+    """The impact bars' text alternative: the costliest theme in words, every theme's
+    figures as a table (``_hover``'s)."""
+    rows = _hover(table)
+    columns = [
+        gettext("Theme"),
+        gettext("Comments"),
+        gettext("Share of commenters"),
+        "NPS",
+        gettext("Interval"),
+        gettext("Detractors"),
+        gettext("Impact"),
+    ]
+    frame = pd.DataFrame(rows.tolist(), columns=columns)
+    if table.empty:
+        return ChartText("", frame)
+    first = rows[0]
+    summary = gettext("The costliest theme: {theme}, which {impact}.").format(
+        theme=first[0], impact=first[6]
+    )
+    return ChartText(summary, frame)
 
 
 def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
@@ -121,8 +173,9 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
         NO_IMPACT_COLOR,
         np.where(impact > 0, GROUP_COLORS["detractor"], GROUP_COLORS["promoter"]),
     )
+    mark = " " + gettext("(pinned)")  # plain text: chart fonts may lack emoji
     names = [
-        f"{label}{_PINNED_MARK}" if pinned else label
+        f"{label}{mark}" if pinned else label
         for label, pinned in zip(labels, table["pinned"], strict=True)
     ]
     trace: dict[str, Any] = {
@@ -141,7 +194,7 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
         "textposition": "outside",
         "cliponaxis": False,
         "customdata": _hover(table),
-        "hovertemplate": _IMPACT_HOVER,
+        "hovertemplate": _impact_hover(),
         "showlegend": False,
     }
     return go.Figure(
@@ -150,6 +203,7 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
             "height": 90 + 30 * max(len(table), 1),
             "margin": {"l": 8, "r": 56, "t": 28, "b": 8},
             "hoverlabel": {"align": "left"},
+            "separators": number_separators(),
             "yaxis": {
                 "autorange": "reversed",
                 "type": "category",
@@ -158,7 +212,9 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
                 "ticktext": names,
             },
             "xaxis": {
-                "title": {"text": "NPS points the shop would gain if they scored like the rest"},
+                "title": {
+                    "text": gettext("NPS points the shop would gain if they scored like the rest")
+                },
                 "tickformat": "+.1f",
                 "zeroline": True,
                 "zerolinecolor": "#888888",
@@ -220,8 +276,10 @@ def share_figure(shares: pd.DataFrame, freq: str, order: list[str]) -> go.Figure
     for i, label in enumerate(order):
         mine = shares[shares["theme"] == label]
         hover = [
-            f"{label}, {format_period(p, freq)}<br>{format_share(s)} of commenters "
-            f"({format_count(m)} of {format_count(c)})"
+            f"{label}, {format_period(p, freq)}<br>"
+            + gettext("{share} of commenters ({n} of {total})").format(
+                share=format_share(s), n=format_count(m), total=format_count(c)
+            )
             for p, s, m, c in zip(
                 mine["period"], mine["share"], mine["mentions"], mine["commenters"], strict=True
             )
@@ -239,10 +297,12 @@ def share_figure(shares: pd.DataFrame, freq: str, order: list[str]) -> go.Figure
             col=i % _FACET_COLUMNS + 1,
         )
     figure.update_yaxes(tickformat=".0%", rangemode="tozero")
+    figure.update_xaxes(**period_axis(shares["period"], freq))  # dates in the language
     figure.update_annotations(font_size=12)
     figure.update_layout(
         height=60 + 150 * rows,
         margin={"l": 8, "r": 8, "t": 36, "b": 8},
         hoverlabel={"align": "left"},
+        separators=number_separators(),
     )
     return figure

@@ -36,6 +36,7 @@ from nps_core.access.roles import (
     parse_access_list,
 )
 from nps_core.data.settings import data_dir
+from nps_core.present.i18n import gettext
 
 __all__ = [
     "Visitor",
@@ -117,9 +118,15 @@ def _query_pairs() -> list[tuple[str, str]]:
 def _screen_visitor() -> Visitor:
     key = link_key()
     if key is None:
-        return Visitor("", gate="refused", message="Screen links are not set up here.")
+        return Visitor("", gate="refused", message=gettext("Screen links are not set up here."))
     try:
-        link = verify(_query_pairs(), key, now=time.time(), is_revoked=link_registry().is_revoked)
+        link = verify(
+            _query_pairs(),
+            key,
+            now=time.time(),
+            is_revoked=link_registry().is_revoked,
+            translate=gettext,
+        )
     except LinkRefused as refused:
         return Visitor("", gate="refused", message=refused.message)
     return Visitor(f"screen:{link.link_id}", Role.SCREEN)
@@ -133,7 +140,11 @@ def _signed_in_visitor() -> Visitor:
     try:
         access = _access_list()
     except AccessConfigError as error:
-        return Visitor("", gate="refused", message=f"The access list is not valid: {error}")
+        return Visitor(
+            "",
+            gate="refused",
+            message=gettext("The access list is not valid: {error}").format(error=error),
+        )
     claims = st.user.to_dict() if st.user.get("is_logged_in") else {}
     if not claims:
         return Visitor("", gate="sign_in")
@@ -141,11 +152,11 @@ def _signed_in_visitor() -> Visitor:
     role = access.role_of(email)
     if email is None:  # no address the provider vouches for: nothing to match the list on
         named = str(claims.get("email") or claims.get("name") or claims.get("sub"))
-        why = "The sign-in provider gave no verified email for this account."
+        why = gettext("The sign-in provider gave no verified email for this account.")
         return Visitor(named, gate="no_access", message=why)
     if role is None:
         return Visitor(
-            email, gate="no_access", message="It is not on this dashboard's access list."
+            email, gate="no_access", message=gettext("It is not on this dashboard's access list.")
         )
     return Visitor(email or "", role)
 
@@ -153,7 +164,7 @@ def _signed_in_visitor() -> Visitor:
 def current_visitor() -> Visitor:
     """Who this session is (see the module's docstring for the order of the checks)."""
     auth = auth_configured()
-    refusal = listen_refusal(config.get_option("server.address"), auth)
+    refusal = listen_refusal(config.get_option("server.address"), auth, translate=gettext)
     if refusal is not None:
         return Visitor("", gate="refused", message=refusal)
     if SIG in st.query_params:

@@ -24,7 +24,9 @@ from nps_core.present.comments import (
     RATE_TAGS,
     CommentFilters,
     parse_comment_filters,
+    rate_tag_text,
 )
+from nps_core.present.i18n import N_, LazyText, gettext
 from nps_core.ui.data import REVIEWS_TTL
 from nps_core.ui.filters import FilterContext
 from nps_core.ui.themes import KEY_THEME, chosen_theme
@@ -66,7 +68,9 @@ def _normalized(_comments: pd.Series, key: tuple[Any, ...]) -> pd.Series:
     return normalize_series(_comments)
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner="Finding distinctive terms…")
+@st.cache_data(
+    ttl=REVIEWS_TTL, max_entries=8, show_spinner=LazyText(N_("Finding distinctive terms…"))
+)
 def _terms(_comments: pd.Series, _groups: pd.Series, key: tuple[Any, ...]) -> DistinctiveTerms:
     return distinctive_terms(_comments, _groups, top=_TERM_CANDIDATES)
 
@@ -111,7 +115,9 @@ def clear_term() -> None:
 def term_pills(label: str, terms: list[str], *, key: str, help: str) -> None:
     """One group of term chips; choosing a chip unselects the other group's."""
     if not terms:
-        st.caption(f"{label}: none yet; terms need comments from both sides.")
+        st.caption(
+            gettext("{label}: none yet; terms need comments from both sides.").format(label=label)
+        )
         return
     term = chosen_term()
     st.session_state[key] = term if term in terms else None
@@ -132,7 +138,11 @@ def term_button() -> None:
     term = chosen_term()
     if term:
         # The term is canonical (letters, digits, ' and -), so safe in a Markdown label.
-        st.button(f"Term: {term} ✕", on_click=clear_term, help="Show the comments of every term")
+        st.button(
+            gettext("Term: {term} ✕").format(term=term),
+            on_click=clear_term,
+            help=gettext("Show the comments of every term"),
+        )
 
 
 def unlisted_term_button() -> None:
@@ -172,22 +182,22 @@ def table_config(frame: pd.DataFrame) -> dict[str, Any]:
     """
     has_times = bool(frame["created_at"].notna().any())
     date = (
-        st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD HH:mm", width=125)
+        st.column_config.DatetimeColumn(gettext("Date"), format="YYYY-MM-DD HH:mm", width=125)
         if has_times
-        else st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=95)
+        else st.column_config.DateColumn(gettext("Date"), format="YYYY-MM-DD", width=95)
     )
     return {
         "date": date,
-        "channel": st.column_config.TextColumn("Channel", width=105),
-        "category": st.column_config.TextColumn("Category", width=130),
+        "channel": st.column_config.TextColumn(gettext("Channel"), width=105),
+        "category": st.column_config.TextColumn(gettext("Category"), width=130),
         "rate": st.column_config.MultiselectColumn(
-            "Rate",
+            gettext("Rate"),
             options=RATE_TAGS,
             color=RATE_TAG_COLORS,
-            format_func=lambda tag: str(int(tag)),
-            width=55,
-            help="Coloured by group: detractor 0–6, passive 7–8, promoter 9–10",
+            format_func=rate_tag_text,
+            width=125,
+            help=gettext("Coloured by group: detractor 0–6, passive 7–8, promoter 9–10"),
         ),
-        "comment": st.column_config.TextColumn("Comment", width=380),
-        "client_id": st.column_config.TextColumn("Client ID", width=160),
+        "comment": st.column_config.TextColumn(gettext("Comment"), width=380),
+        "client_id": st.column_config.TextColumn(gettext("Client ID"), width=160),
     }

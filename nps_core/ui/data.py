@@ -27,6 +27,7 @@ from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
 from nps_core.data.settings import SECRET_SECTIONS, Settings, data_dir, load_settings
 from nps_core.present.contacts import without_contacts
+from nps_core.present.i18n import N_, LazyText, gettext
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
 from nps_core.ui.access import current_rights, secrets_section
@@ -45,21 +46,23 @@ __all__ = [
     "load_catalog",
     "load_reviews",
     "refresh",
+    "secrets",
 ]
 
 # A minute: fresh enough for a morning look, and what every open tab shares.
 REVIEWS_TTL = 60
 
 
-def _secrets() -> dict | None:
+def secrets() -> dict | None:
+    """The tables of Streamlit's secrets that the settings read, or None without any."""
     found = {name: section for name in SECRET_SECTIONS if (section := secrets_section(name))}
     return found or None
 
 
-@st.cache_resource(show_spinner="Starting the demo data server…")
+@st.cache_resource(show_spinner=LazyText(N_("Starting the demo data server…")))
 def get_settings() -> Settings:
     """Read once per process; in demo mode this starts the bundled server."""
-    settings = load_settings(_secrets())
+    settings = load_settings(secrets())
     if settings.mode == "demo":
         demo = start_demo(settings.demo_reviews, data_dir())
         settings = settings.with_source(demo.url, demo.shop_id, demo.shop_secret, demo.cache_key)
@@ -123,12 +126,11 @@ def _fetch(
 
 @st.cache_data(ttl=REVIEWS_TTL, max_entries=32, show_spinner=False)
 def _page_reviews(start: date, end: date, tz: str) -> ReviewSet:
-    bar = st.progress(0.0, text="Loading reviews…")
+    bar = st.progress(0.0, text=gettext("Loading reviews…"))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(
-            done / total if total else 0.0, text=f"Loading reviews… {done}/{total} requests"
-        )
+        text = gettext("Loading reviews… {done}/{total} requests").format(done=done, total=total)
+        bar.progress(done / total if total else 0.0, text=text)
 
     try:
         return _fetch(start, end, tz, progress)

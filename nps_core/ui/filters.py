@@ -35,6 +35,7 @@ from nps_core.present.filters import (
     parse_filters,
     to_query,
 )
+from nps_core.present.i18n import gettext
 from nps_core.present.notices import malformed_details, malformed_notice, truncation_notice
 from nps_core.ui.data import data_as_of, get_settings, load_catalog, load_reviews, refresh
 
@@ -158,15 +159,19 @@ def _load(period: Period, tz: str) -> ReviewSet:
         return load_reviews(period.start, period.end, tz)
     except AuthError as error:
         st.error(
-            "**The API refused the shop's credentials.** Check `shop_id` and `shop_secret` "
-            f"in `.streamlit/secrets.toml` (or `NPS_SHOP_ID` / `NPS_SHOP_SECRET`). "
-            f"The API said: {error.message}"
+            gettext(
+                "**The API refused the shop's credentials.** Check `shop_id` and `shop_secret` "
+                "in `.streamlit/secrets.toml` (or `NPS_SHOP_ID` / `NPS_SHOP_SECRET`). "
+                "The API said: {message}"
+            ).format(message=error.message)
         )
         st.stop()
     except NpsApiError as error:
         st.error(
-            "**The review API cannot be reached, and no earlier copy of this period is "
-            f"stored.** Try again in a minute. The API said: {error.message}"
+            gettext(
+                "**The review API cannot be reached, and no earlier copy of this period is "
+                "stored.** Try again in a minute. The API said: {message}"
+            ).format(message=error.message)
         )
         st.stop()
     raise AssertionError("unreachable")
@@ -182,10 +187,20 @@ def _catalog() -> tuple[list[Channel], list[Category]]:
 
 def _source_box(box: DeltaGenerator, settings: Settings, reviews: ReviewSet) -> None:
     with box:
-        st.markdown(f"**{settings.source_label}**")
-        where = "" if settings.mode == "demo" else f" at `{settings.base_url}`"
-        st.caption(f"Shop `{settings.shop_id}`{where}  \nData as of {data_as_of(reviews)}")
-        if st.button("Refresh data", icon=":material/refresh:", width="stretch", key="flt_refresh"):
+        demo = settings.mode == "demo"
+        st.markdown(
+            "**{}**".format(
+                gettext("Demo data (bundled server)") if demo else gettext("PersonaClick API")
+            )
+        )
+        shop = (gettext("Shop `{shop}`") if demo else gettext("Shop `{shop}` at `{url}`")).format(
+            shop=settings.shop_id, url=settings.base_url
+        )
+        as_of = gettext("Data as of {time}").format(time=data_as_of(reviews))
+        st.caption(f"{shop}  \n{as_of}")
+        if st.button(
+            gettext("Refresh data"), icon=":material/refresh:", width="stretch", key="flt_refresh"
+        ):
             refresh()
             st.rerun()
 
@@ -194,20 +209,23 @@ def _banners(
     reviews: ReviewSet, channel_names: dict[str, str], category_names: dict[str, str]
 ) -> None:
     if reviews.stale:
-        reason = reviews.error.message if reviews.error else "unknown error"
+        reason = reviews.error.message if reviews.error else gettext("unknown error")
         st.warning(
-            f"**Showing stored data as of {data_as_of(reviews)}**: the API could not be "
-            f"reached ({reason}). Figures will update when it answers again.",
+            gettext(
+                "**Showing stored data as of {time}**: the API could not be reached "
+                "({reason}). Figures will update when it answers again."
+            ).format(time=data_as_of(reviews), reason=reason),
             icon="⚠️",
         )
     cut = truncation_notice(reviews, channel_names, category_names)
     if cut:
-        st.warning(f"**Some reviews are missing**: {cut}.", icon="✂️")
+        st.warning(gettext("**Some reviews are missing**: {cut}.").format(cut=cut), icon="✂️")
     malformed = malformed_notice(reviews)
     if malformed:
         st.warning(
-            f"**{malformed}**: {malformed_details(reviews)}. The figures count only the "
-            "reviews that could be read.",
+            gettext(
+                "**{malformed}**: {details}. The figures count only the reviews that could be read."
+            ).format(malformed=malformed, details=malformed_details(reviews)),
             icon="⚠️",
         )
 
@@ -231,18 +249,22 @@ def _target(text: str) -> float | None:
     except ValueError:
         target = None
     if target is None or not -100 <= target <= 100:
-        st.sidebar.caption(":red[The target must be a number from −100 to 100.]")
+        st.sidebar.caption(
+            ":red[{}]".format(gettext("The target must be a number from −100 to 100."))
+        )
         return None
     return target
 
 
-def _segment_select(label: str, codes: set[str], names: dict[str, str], key: str) -> list[str]:
+def _segment_select(
+    label: str, placeholder: str, codes: set[str], names: dict[str, str], key: str
+) -> list[str]:
     """A sidebar multi-select of codes shown by name; codes already chosen stay options."""
     return st.sidebar.multiselect(
         label,
         sorted(codes | set(st.session_state.get(key, []))),
         format_func=lambda code: names.get(code, code),
-        placeholder=f"All {label.lower()}",
+        placeholder=placeholder,
         key=key,
     )
 
@@ -251,19 +273,22 @@ def _period_widgets(state: FilterState, today: date) -> FilterState:
     """The period (a preset, or custom dates) and the comparison mode."""
     sidebar = st.sidebar
     preset = sidebar.selectbox(
-        "Period", list(PRESETS), format_func=PRESETS.__getitem__, key=KEY_PRESET
+        gettext("Period"), list(PRESETS), format_func=PRESETS.__getitem__, key=KEY_PRESET
     )
     start = end = None
     if preset == "custom":
         chosen = sidebar.date_input(
-            "Dates", key=KEY_RANGE, min_value=OLDEST, max_value=today, format="YYYY-MM-DD"
+            gettext("Dates"), key=KEY_RANGE, min_value=OLDEST, max_value=today, format="YYYY-MM-DD"
         )
         if isinstance(chosen, tuple) and len(chosen) == 2:
             start, end = chosen
         else:  # the user has picked the first day only: keep the previous range
             start, end = state.start or today, state.end or today
     compare = sidebar.selectbox(
-        "Compare with", list(COMPARE_MODES), format_func=COMPARE_MODES.__getitem__, key=KEY_COMPARE
+        gettext("Compare with"),
+        list(COMPARE_MODES),
+        format_func=COMPARE_MODES.__getitem__,
+        key=KEY_COMPARE,
     )
     return state.with_(preset=preset, start=start, end=end, compare=compare)
 
@@ -288,9 +313,15 @@ def _segment_widgets(
     if seeding:  # later runs take the widgets, not the URL
         for notice in notices:
             st.toast(notice, icon=":material/info:")
-    chosen_channels = _segment_select("Channels", channel_codes, _names(channels), KEY_CHANNELS)
+    chosen_channels = _segment_select(
+        gettext("Channels"), gettext("All channels"), channel_codes, _names(channels), KEY_CHANNELS
+    )
     chosen_categories = _segment_select(
-        "Categories", category_codes, _names(categories), KEY_CATEGORIES
+        gettext("Categories"),
+        gettext("All categories"),
+        category_codes,
+        _names(categories),
+        KEY_CATEGORIES,
     )
     return state.with_(channels=tuple(chosen_channels), categories=tuple(chosen_categories))
 
@@ -298,10 +329,10 @@ def _segment_widgets(
 def _target_and_trend(state: FilterState) -> FilterState:
     """The target field; and the trend controls' values, which the pages draw."""
     target_text = st.sidebar.text_input(
-        "NPS target (optional)",
+        gettext("NPS target (optional)"),
         key=KEY_TARGET,
-        placeholder="e.g. 40",
-        help="Drawn as a dashed line on the NPS trends.",
+        placeholder=gettext("e.g. 40"),
+        help=gettext("Drawn as a dashed line on the NPS trends."),
     )
     granularity = st.session_state.get(KEY_GRANULARITY, AUTO)
     rolling = st.session_state.get(KEY_ROLLING, NO_ROLLING)
@@ -325,7 +356,7 @@ def shared_filters() -> FilterContext:
     _keep_across_pages()
 
     source_box = st.sidebar.container(border=True)  # filled once the reviews are in
-    st.sidebar.header("Filters")
+    st.sidebar.header(gettext("Filters"))
     state = _period_widgets(state, today)
     period, comparison = state.period(today), state.comparison(today)
     reviews = _load(period, settings.timezone)
@@ -360,11 +391,13 @@ def shared_filters() -> FilterContext:
 
 def granularity_control(ctx: FilterContext) -> str:
     """Day / week / month / quarter for the page's trends; "Auto" follows the period."""
-    auto = GRANULARITIES[default_granularity(ctx.period)].lower()
+    auto = gettext("Auto ({granularity})").format(
+        granularity=GRANULARITIES[default_granularity(ctx.period)].lower()
+    )
     st.segmented_control(
-        "Granularity",
+        gettext("Granularity"),
         [AUTO, *GRANULARITIES],
-        format_func=lambda code: f"Auto ({auto})" if code == AUTO else GRANULARITIES[code],
+        format_func=lambda code: auto if code == AUTO else GRANULARITIES[code],
         key=KEY_GRANULARITY,
         required=True,
     )
@@ -376,9 +409,9 @@ def rolling_control(ctx: FilterContext) -> int | None:
     """The rolling NPS window drawn beside the per-period line, if any."""
     windows = [NO_ROLLING, *ROLLING_WINDOWS]
     st.segmented_control(
-        "Rolling NPS",
+        gettext("Rolling NPS"),
         windows,
-        format_func=lambda days: "Off" if days == NO_ROLLING else ROLLING_WINDOWS[days],
+        format_func=lambda days: gettext("Off") if days == NO_ROLLING else ROLLING_WINDOWS[days],
         key=KEY_ROLLING,
         required=True,
     )

@@ -20,6 +20,7 @@ from nps_core.access.roles import AccessConfigError, Role, parse_access_list
 from nps_core.data.state import FollowUp
 from nps_core.present.followup import STATUS_LABELS, inbox_table, load_inbox, seen_followup
 from nps_core.present.followup_figures import FollowupFigures, followup_figures
+from nps_core.present.i18n import gettext, pgettext
 from nps_core.present.palette import GROUP_COLORS
 from nps_core.present.submit import escape_markdown
 from nps_core.ui.access import Visitor, secrets_section
@@ -119,21 +120,25 @@ def styled_table(ctx: FilterContext, rows: pd.DataFrame) -> Styler:
 def table_config() -> dict[str, Any]:
     """Column settings of the inbox table (``present.followup.INBOX_COLUMNS``)."""
     return {
-        "time": st.column_config.DatetimeColumn("Time", format="YYYY-MM-DD HH:mm", width=120),
-        "channel": st.column_config.TextColumn("Channel", width=90),
-        "category": st.column_config.TextColumn("Category", width=105),
-        "rate": st.column_config.NumberColumn("Rate", width=45),
-        "comment": st.column_config.TextColumn("Comment", width=220),
-        "contact": st.column_config.TextColumn("Contact", width=160),
+        "time": st.column_config.DatetimeColumn(
+            gettext("Time"), format="YYYY-MM-DD HH:mm", width=120
+        ),
+        "channel": st.column_config.TextColumn(gettext("Channel"), width=90),
+        "category": st.column_config.TextColumn(gettext("Category"), width=105),
+        "rate": st.column_config.NumberColumn(gettext("Rate"), width=45),
+        "comment": st.column_config.TextColumn(gettext("Comment"), width=220),
+        "contact": st.column_config.TextColumn(gettext("Contact"), width=160),
         "status": st.column_config.TextColumn(
-            "Status", width=85, help=", ".join(STATUS_LABELS.values())
+            gettext("Status"), width=85, help=", ".join(STATUS_LABELS.values())
         ),
-        "owner": st.column_config.TextColumn("Owner", width=120),
-        "note": st.column_config.TextColumn("Note", width=150),
+        "owner": st.column_config.TextColumn(gettext("Owner"), width=120),
+        "note": st.column_config.TextColumn(gettext("Note"), width=150),
         "age": st.column_config.TextColumn(
-            "Age", width=110, help="Since the review; marked when still new past the service level"
+            gettext("Age"),
+            width=110,
+            help=gettext("Since the review; marked when still new past the service level"),
         ),
-        "review": st.column_config.TextColumn("Review ID", width=80),
+        "review": st.column_config.TextColumn(gettext("Review ID"), width=80),
     }
 
 
@@ -161,25 +166,36 @@ def choose_review(labels: dict[int, str]) -> None:
     wanted = st.session_state.get(KEY_REVIEW)
     if wanted is not None and wanted not in labels:
         st.info(
-            f"Review {wanted} is not in this period's inbox under these filters: choose a "
-            "longer period or clear the filters to see it.",
+            gettext(
+                "Review {review} is not in this period's inbox under these filters: choose a "
+                "longer period or clear the filters to see it."
+            ).format(review=wanted),
             icon="🔎",
         )
     if st.session_state.get(KEY_REVIEW) not in labels:
         st.session_state[KEY_REVIEW] = next(iter(labels))
-    st.selectbox("Follow-up", list(labels), format_func=labels.__getitem__, key=KEY_REVIEW)
+    st.selectbox(
+        pgettext("one follow-up", "Follow-up"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=KEY_REVIEW,
+        placeholder=gettext("Choose a follow-up"),
+    )
 
 
 def review_details(rows: pd.DataFrame, review_id: int, tz: str) -> None:
     """What the customer said and how to reach them."""
     row = rows[(rows["id"] == review_id).to_numpy()].to_dict("records")[0]
-    comment = row["comment"] if isinstance(row["comment"], str) else "(no comment)"
+    comment = row["comment"] if isinstance(row["comment"], str) else gettext("(no comment)")
     contacts = [escape_markdown(row[c]) for c in ("email", "phone") if isinstance(row.get(c), str)]
     st.markdown(f"> {escape_markdown(comment)}")
     last = seen_followup(row)
     saved = (
-        f" · last saved by {escape_markdown(last.updated_by or '')} at {last.updated_at:%Y-%m-%d %H:%M} UTC"
+        gettext(" · last saved by {who} at {time} UTC").format(
+            who=escape_markdown(last.updated_by or ""), time=f"{last.updated_at:%Y-%m-%d %H:%M}"
+        )
         if last.updated_at
         else ""
     )
-    st.caption(f"Contact: {' · '.join(contacts) or 'none given'}{saved}")
+    contact = " · ".join(contacts) or gettext("none given")
+    st.caption(gettext("Contact: {contact}").format(contact=contact) + saved)

@@ -21,8 +21,11 @@ from nps_core.present.followup_editor import (
     after_save,
     bulk_report,
     change_of,
+    conflict_text,
     refresh,
+    saved_text,
 )
+from nps_core.present.i18n import gettext
 from nps_core.ui.data import get_state
 
 __all__ = ["KEY_BULK", "bulk_assign", "editor", "show_notices"]
@@ -62,7 +65,7 @@ def _save_form(source: str, actor: str) -> None:
     state = _form_state()
     change = change_of(state)
     if not change.fields:
-        _notify("success", "Nothing to save: the follow-up is as shown.")
+        _notify("success", gettext("Nothing to save: the follow-up is as shown."))
         return
     try:
         saved = get_state().followups.save(source, state.base, change, actor)
@@ -70,11 +73,11 @@ def _save_form(source: str, actor: str) -> None:
         fresh = after_conflict(state, conflict)
         st.session_state[_KEY_BASE] = fresh.base
         _show_state(fresh)
-        _notify("warning", conflict.message)
+        _notify("warning", conflict_text(conflict))
         return
     st.session_state[_KEY_BASE] = saved
     _show_state(after_save(saved))
-    _notify("success", f"Saved: {', '.join(change.fields)}.")
+    _notify("success", saved_text(change))
 
 
 def _assign_one(source: str, owner: str, actor: str) -> None:
@@ -82,13 +85,13 @@ def _assign_one(source: str, owner: str, actor: str) -> None:
     state = _form_state()
     (result,) = assign(get_state().followups, source, [state.base], owner, actor)
     if isinstance(result, VersionConflict):
-        _notify("warning", result.message)
+        _notify("warning", conflict_text(result))
         st.session_state[_KEY_BASE] = result.current
         st.session_state[KEY_OWNER] = result.current.owner or ""
         return
     st.session_state[_KEY_BASE] = result
     st.session_state[KEY_OWNER] = result.owner or ""
-    _notify("success", f"Assigned to {owner}.")
+    _notify("success", gettext("Assigned to {owner}.").format(owner=owner))
 
 
 def editor(seen: FollowUp, source: str, actor: str) -> None:
@@ -102,12 +105,24 @@ def editor(seen: FollowUp, source: str, actor: str) -> None:
     with st.form("fu_form", border=True):
         status_col, owner_col = st.columns([1, 2])
         status_col.selectbox(
-            "Status", list(STATUS_LABELS), format_func=STATUS_LABELS.__getitem__, key=KEY_STATUS
+            gettext("Status"),
+            list(STATUS_LABELS),
+            format_func=STATUS_LABELS.__getitem__,
+            key=KEY_STATUS,
         )
-        owner_col.text_input("Owner", key=KEY_OWNER, placeholder="Nobody yet", max_chars=255)
-        st.text_area("Note", key=KEY_NOTE, max_chars=MAX_NOTE, height=100)
-        st.form_submit_button("Save", type="primary", on_click=_save_form, args=(source, actor))
-    st.button("Assign to me", key="fu_assign_me", on_click=_assign_one, args=(source, actor, actor))
+        owner_col.text_input(
+            gettext("Owner"), key=KEY_OWNER, placeholder=gettext("Nobody yet"), max_chars=255
+        )
+        st.text_area(gettext("Note"), key=KEY_NOTE, max_chars=MAX_NOTE, height=100)
+        st.form_submit_button(
+            gettext("Save"), type="primary", on_click=_save_form, args=(source, actor)
+        )
+    st.button(
+        gettext("Assign to me"),
+        key="fu_assign_me",
+        on_click=_assign_one,
+        args=(source, actor, actor),
+    )
 
 
 def _assign_many(
@@ -116,7 +131,7 @@ def _assign_many(
     chosen = [seen[i] for i in st.session_state.get(KEY_BULK, []) if i in seen]
     owner = owner_of().strip()
     if not chosen:
-        _notify("warning", "Choose the follow-ups to assign first.")
+        _notify("warning", gettext("Choose the follow-ups to assign first."))
         return
     summary, problems = bulk_report(
         assign(get_state().followups, source, chosen, owner, actor), owner
@@ -135,24 +150,24 @@ def bulk_assign(
 ) -> None:
     """Choose several follow-ups and give them to one person (or to yourself)."""
     st.multiselect(
-        "Follow-ups",
+        gettext("Follow-ups"),
         list(labels),
         format_func=labels.__getitem__,
         key=KEY_BULK,
-        placeholder="Choose follow-ups",
+        placeholder=gettext("Choose follow-ups"),
     )
     who, mine, theirs = st.columns([3, 1, 1], vertical_alignment="bottom")
     who.selectbox(
-        "Assign to", list(team), key=KEY_BULK_OWNER, index=None, accept_new_options=True,
-        placeholder="A teammate's name or e-mail",
+        gettext("Assign to"), list(team), key=KEY_BULK_OWNER, index=None,
+        accept_new_options=True, placeholder=gettext("A teammate's name or e-mail"),
     )  # fmt: skip
     mine.button(
-        "Assign to me",
+        gettext("Assign to me"),
         key="fu_bulk_me",
         on_click=_assign_many,
         args=(seen, source, lambda: actor, actor),
     )
     theirs.button(
-        "Assign", key="fu_bulk_assign", on_click=_assign_many,
+        gettext("Assign"), key="fu_bulk_assign", on_click=_assign_many,
         args=(seen, source, lambda: st.session_state.get(KEY_BULK_OWNER) or "", actor),
     )  # fmt: skip

@@ -17,7 +17,16 @@ import streamlit as st
 from nps_core.access.links import MIN_KEY_LENGTH, new_link_id, sign
 from nps_core.access.registry import IssuedLink
 from nps_core.access.roles import Role
-from nps_core.present.access import VALID_DAYS, app_base_url, links_table, screen_query
+from nps_core.present.access import (
+    LINK_COLUMNS,
+    LINK_STATUSES,
+    THEME_NAMES,
+    VALID_DAYS,
+    app_base_url,
+    links_table,
+    screen_query,
+)
+from nps_core.present.i18n import current_language, gettext, ngettext, use_language
 from nps_core.present.wallboard.link import (
     DEFAULT_REFRESH,
     MAX_REFRESH,
@@ -63,33 +72,48 @@ def _closed() -> None:
     st.session_state.pop(_KEY_MADE, None)
 
 
-@st.dialog("Share a screen", width="large", on_dismiss=_closed)
-def _share_dialog(visitor: Visitor) -> None:
+def _share_dialog(visitor: Visitor, language: str) -> None:
+    """The dialog in the page's language: its reruns (a fragment's) run without the page."""
+    with use_language(language):
+        _share_form(visitor)
+
+
+def _share_form(visitor: Visitor) -> None:
     if link_key() is None:
         st.error(
-            "Screen links need a key: set `link_key` (at least "
-            f"{MIN_KEY_LENGTH} random characters) under `[screens]` in "
-            "`.streamlit/secrets.toml`, then restart the dashboard."
+            gettext(
+                "Screen links need a key: set `link_key` (at least {n} random characters) "
+                "under `[screens]` in `.streamlit/secrets.toml`, then restart the dashboard."
+            ).format(n=MIN_KEY_LENGTH)
         )
         return
     st.caption(
-        "A read-only link for a wall screen, which cannot sign in: it shows the wallboard "
-        "alone, with the filters of the page you are on, and never customers' contacts."
+        gettext(
+            "A read-only link for a wall screen, which cannot sign in: it shows the wallboard "
+            "alone, with the filters of the page you are on, and never customers' contacts."
+        )
     )
     with st.form("scr_share", border=False):
-        label = st.text_input("Where is the screen?", max_chars=80, placeholder="Support room TV")
+        label = st.text_input(
+            gettext("Where is the screen?"),
+            max_chars=80,
+            placeholder=gettext("Support room TV"),
+        )
         panels = st.multiselect(
-            "Panels", list(PANELS), default=list(PANELS), format_func=PANELS.__getitem__
+            gettext("Panels"), list(PANELS), default=list(PANELS), format_func=PANELS.__getitem__
         )
         left, middle, right = st.columns(3)
-        theme = left.selectbox("Theme", THEMES, format_func=str.capitalize)
+        theme = left.selectbox(gettext("Theme"), THEMES, format_func=THEME_NAMES.__getitem__)
         refresh = middle.number_input(
-            "Refresh every (seconds)", MIN_REFRESH, MAX_REFRESH, DEFAULT_REFRESH, step=15
+            gettext("Refresh every (seconds)"), MIN_REFRESH, MAX_REFRESH, DEFAULT_REFRESH, step=15
         )
         days = right.selectbox(
-            "Valid for", VALID_DAYS, index=2, format_func=lambda n: f"{n} day{'s' * (n > 1)}"
+            gettext("Valid for"),
+            VALID_DAYS,
+            index=2,
+            format_func=lambda n: ngettext("{n} day", "{n} days", n).format(n=n),
         )
-        made = st.form_submit_button("Create link", type="primary", icon=":material/link:")
+        made = st.form_submit_button(gettext("Create link"), type="primary", icon=":material/link:")
     if made:
         today = today_in(get_settings().timezone)
         query = screen_query(
@@ -99,9 +123,10 @@ def _share_dialog(visitor: Visitor) -> None:
             refresh=int(refresh),
             today=today,
         )
-        st.session_state[_KEY_MADE] = _make_link(visitor, label.strip() or "Screen", query, days)
+        name = label.strip() or gettext("Screen")
+        st.session_state[_KEY_MADE] = _make_link(visitor, name, query, days)
     if st.session_state.get(_KEY_MADE):
-        st.markdown("**The screen's link** (copy it to the screen's browser):")
+        st.markdown(gettext("**The screen's link** (copy it to the screen's browser):"))
         st.code(st.session_state[_KEY_MADE], language=None, wrap_lines=True)
 
 
@@ -109,11 +134,15 @@ def share_screen(visitor: Visitor) -> None:
     """The sidebar button that opens the dialog (admins only)."""
     if not visitor.rights.share_screens:
         return
-    if st.sidebar.button("Share a screen", icon=":material/cast:", width="stretch", key="scr_open"):
+    if st.sidebar.button(
+        gettext("Share a screen"), icon=":material/cast:", width="stretch", key="scr_open"
+    ):
         _closed()
         st.session_state[_KEY_OPEN] = True
     if st.session_state.get(_KEY_OPEN):
-        _share_dialog(visitor)
+        # The dialog's title is read when it opens, in the language of that run.
+        dialog = st.dialog(gettext("Share a screen"), width="large", on_dismiss=_closed)
+        dialog(_share_dialog)(visitor, current_language())
 
 
 def link_list(visitor: Visitor) -> None:
@@ -122,18 +151,19 @@ def link_list(visitor: Visitor) -> None:
     links = registry.issued()
     table = links_table(links, registry.revoked(), time.time())
     if table.empty:
-        st.caption("No screen link has been made yet.")
+        st.caption(gettext("No screen link has been made yet."))
         return
-    st.dataframe(table, hide_index=True, width="stretch")
+    shown = table.assign(status=table["status"].map(LINK_STATUSES.__getitem__))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=dict(LINK_COLUMNS))
     active = table[table["status"] == "active"]
     if active.empty:
         return
     names = dict(zip(active["link_id"], active["screen"], strict=True))
     pick, act = st.columns([3, 1], vertical_alignment="bottom")
     chosen = pick.selectbox(
-        "Revoke a link", list(names), format_func=lambda lid: f"{names[lid]} ({lid})"
+        gettext("Revoke a link"), list(names), format_func=lambda lid: f"{names[lid]} ({lid})"
     )
-    if act.button("Revoke", icon=":material/link_off:", width="stretch") and chosen:
+    if act.button(gettext("Revoke"), icon=":material/link_off:", width="stretch") and chosen:
         registry.revoke(chosen)
         record(visitor, "Access", "revoke", link=chosen)
         st.rerun()

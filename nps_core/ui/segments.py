@@ -9,47 +9,75 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from nps_core.analysis.nps import SMALL_N
 from nps_core.present.filters import FilterState, narrowed
+from nps_core.present.formatting import format_share, percent_suffix
+from nps_core.present.i18n import N_, Texts, gettext, ngettext
 from nps_core.present.segments import SEGMENTINGS
 from nps_core.ui.filters import FilterContext, apply_filters
 
 __all__ = ["segment_picker", "segmenting_control", "table"]
 
 KEY_SEGMENTING, KEY_PICK = "seg_by", "seg_pick"
-_TITLES = {"channel": "Channel", "category": "Category", "both": "Channel × category"}
+_TITLES: Texts[str] = Texts(
+    {"channel": N_("Channel"), "category": N_("Category"), "both": N_("Channel × category")}
+)
 # After drilling into a channel the categories are what is left to compare, and back.
 _NEXT = {"channel": "category", "category": "channel", "both": "both"}
-_TABLE_COLUMNS = {
-    "segment": st.column_config.TextColumn("Segment", width="medium"),
-    "n": st.column_config.NumberColumn("Responses", format="localized", width="small"),
-    "share_percent": st.column_config.ProgressColumn(
-        "Share",
-        min_value=0,
-        max_value=100,
-        format="%.0f%%",
-        width="small",
-        help="Share of responses",
-    ),
-    "nps": st.column_config.NumberColumn("NPS", format="%+.0f", width="small"),
-    "interval": st.column_config.TextColumn(
-        "Interval", width="small", help="95% adjusted-Wald interval of the NPS"
-    ),
-    "nps_previous": st.column_config.NumberColumn("NPS before", format="%+.0f", width="small"),
-    "delta": st.column_config.NumberColumn("Change", format="%+.0f pts", width="small"),
-    "significance": st.column_config.TextColumn(
-        "Change is…",
-        width="medium",
-        help="Two-sided z-test per segment, p-values Holm-corrected across the segments.",
-    ),
-    "small_sample": st.column_config.CheckboxColumn(
-        f"n < {SMALL_N}", width="small", help=f"Fewer than {SMALL_N} reviews: read with care."
-    ),
-}
+
+
+def _table_columns() -> dict[str, Any]:
+    """The ranked table's columns, named in the current language."""
+    return {
+        "segment": st.column_config.TextColumn(gettext("Segment"), width="medium"),
+        # "localized": the reader's browser groups the digits its own way.
+        "n": st.column_config.NumberColumn(gettext("Responses"), format="localized", width="small"),
+        "share_percent": st.column_config.ProgressColumn(
+            gettext("Share"),
+            min_value=0,
+            max_value=100,
+            format="%.0f" + percent_suffix().replace("%", "%%"),
+            width="small",
+            help=gettext("Share of responses"),
+        ),
+        "nps": st.column_config.NumberColumn("NPS", format="%+.0f", width="small"),
+        "interval": st.column_config.TextColumn(
+            gettext("Interval"),
+            width="small",
+            help=gettext("{level} adjusted-Wald interval of the NPS").format(
+                level=format_share(0.95)
+            ),
+        ),
+        "nps_previous": st.column_config.NumberColumn(
+            gettext("NPS before"), format="%+.0f", width="small"
+        ),
+        "delta": st.column_config.NumberColumn(
+            gettext("Change"), format=gettext("%+.0f pts"), width="small"
+        ),
+        "significance": st.column_config.TextColumn(
+            gettext("Change is…"),
+            width="medium",
+            help=gettext(
+                "Two-sided z-test per segment, p-values Holm-corrected across the segments."
+            ),
+        ),
+        "small_sample": st.column_config.CheckboxColumn(
+            f"n < {SMALL_N}",
+            width="small",
+            help=ngettext(
+                "Fewer than {n} review: read with care.",
+                "Fewer than {n} reviews: read with care.",
+                SMALL_N,
+            ).format(n=SMALL_N),
+        ),
+    }
+
+
 # Columns about the comparison period, left out when there is none.
 _COMPARED = {"nps_previous", "delta", "significance"}
 
@@ -58,7 +86,7 @@ def segmenting_control() -> tuple[str, ...]:
     """Channel / category / both: the columns every section below cuts by."""
     st.session_state.setdefault(KEY_SEGMENTING, "channel")
     choice = st.segmented_control(
-        "Segment by",
+        gettext("Segment by"),
         list(SEGMENTINGS),
         format_func=_TITLES.__getitem__,
         key=KEY_SEGMENTING,
@@ -90,11 +118,12 @@ def table(ctx: FilterContext, ranked: pd.DataFrame, by: Sequence[str]) -> None:
     """The ranked segments (``views.segment_table``); clicking a row drills down."""
     # A new widget per filter set, so a drill-down does not leave a stale selection.
     key = "seg_table:" + "|".join([*by, *ctx.state.channels, "/", *ctx.state.categories])
-    columns = [name for name in _TABLE_COLUMNS if ctx.comparison or name not in _COMPARED]
+    config = _table_columns()
+    columns = [name for name in config if ctx.comparison or name not in _COMPARED]
     st.dataframe(
         ranked,
         column_order=columns,
-        column_config=_TABLE_COLUMNS,
+        column_config=config,
         hide_index=True,
         key=key,
         on_select=partial(_drill_on_selection, key, ctx.state, _segments(ranked, by)),
@@ -107,14 +136,14 @@ def segment_picker(ctx: FilterContext, ranked: pd.DataFrame, by: Sequence[str]) 
     segments = dict(zip(ranked["segment"], _segments(ranked, by), strict=True))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     choice = left.selectbox(
-        "Drill down into a segment",
+        gettext("Drill down into a segment"),
         list(segments),
         index=None,
-        placeholder="Choose a segment…",
+        placeholder=gettext("Choose a segment…"),
         key=KEY_PICK,
     )
     right.button(
-        "Show only this segment",
+        gettext("Show only this segment"),
         disabled=choice is None,
         on_click=_drill,
         args=(ctx.state, segments.get(choice or "", {})),

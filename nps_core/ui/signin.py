@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from nps_core.access.roles import Role
+from nps_core.present.i18n import N_, Texts, gettext
 from nps_core.present.submit import escape_markdown
 from nps_core.ui.access import Visitor, providers
 from nps_core.ui.access_log import record
@@ -19,20 +20,32 @@ __all__ = ["account_box", "screen_home", "show_gate"]
 _KEY_NO_ACCESS_LOGGED = "acc_no_access_logged"
 # A provider's table name as a person knows the company.
 _PROVIDER_NAMES = {"google": "Google", "microsoft": "Microsoft", "okta": "Okta"}
+# A role as the account box names it.
+ROLE_NAMES: Texts[str] = Texts(
+    {"viewer": N_("viewer"), "manager": N_("manager"), "admin": N_("admin")}
+)
 
 
 def _sign_out_button(where: DeltaGenerator) -> None:
-    where.button("Sign out", icon=":material/logout:", on_click=st.logout, key="acc_sign_out")
+    where.button(
+        gettext("Sign out"), icon=":material/logout:", on_click=st.logout, key="acc_sign_out"
+    )
 
 
 def _sign_in() -> None:
-    st.title("NPS dashboard")
-    st.write("The dashboard holds customers' reviews. Sign in with your work account to see it.")
+    st.title(gettext("NPS dashboard"))
+    st.write(
+        gettext("The dashboard holds customers' reviews. Sign in with your work account to see it.")
+    )
     names = providers()
     if not names:
-        st.error("Sign-in is configured without a provider: see `[auth]` in the README.")
+        st.error(gettext("Sign-in is configured without a provider: see `[auth]` in the README."))
     for name in names:
-        label = "Sign in" if name == "default" else f"Sign in with {_provider_label(name)}"
+        label = (
+            gettext("Sign in")
+            if name == "default"
+            else gettext("Sign in with {provider}").format(provider=_provider_label(name))
+        )
         st.button(
             label,
             type="primary",
@@ -51,11 +64,12 @@ def _no_access(visitor: Visitor) -> None:
     if not st.session_state.get(_KEY_NO_ACCESS_LOGGED):
         st.session_state[_KEY_NO_ACCESS_LOGGED] = True
         record(visitor, "No access", "no_access")
-    st.title("No access")
+    st.title(gettext("No access"))
     st.markdown(
-        f"You are signed in as **{escape_markdown(visitor.account)}**. {visitor.message} "
-        "Ask the dashboard's admin to add your account, or sign out and sign in with "
-        "another one."
+        gettext(
+            "You are signed in as **{account}**. {why} Ask the dashboard's admin to add your "
+            "account, or sign out and sign in with another one."
+        ).format(account=escape_markdown(visitor.account), why=visitor.message)
     )
     _sign_out_button(st.container())
 
@@ -67,15 +81,15 @@ def show_gate(visitor: Visitor) -> None:
     elif visitor.gate == "no_access":
         _no_access(visitor)
     else:
-        st.title("Not available")
+        st.title(gettext("Not available"))
         st.error(visitor.message, icon=":material/block:")
     st.stop()
 
 
 def screen_home() -> None:
     """The root of a screen link whose path was cut: a screen shows the wallboard only."""
-    st.title("Not available")
-    st.error("A screen link opens the wallboard only: its address ends in /wallboard?….")
+    st.title(gettext("Not available"))
+    st.error(gettext("A screen link opens the wallboard only: its address ends in /wallboard?…."))
 
 
 def account_box(visitor: Visitor) -> None:
@@ -84,9 +98,11 @@ def account_box(visitor: Visitor) -> None:
         return
     box = st.sidebar.container(border=True)
     if visitor.role is Role.LOCAL:
-        box.caption(":material/lock_open: Local mode, no sign-in")
+        box.caption(":material/lock_open: " + gettext("Local mode, no sign-in"))
         return
     box.markdown(f"**{escape_markdown(visitor.account)}**")
-    box.caption(f"Signed in · {visitor.role}")
+    box.caption(
+        gettext("Signed in · {role}").format(role=ROLE_NAMES.get(visitor.role, visitor.role))
+    )
     _sign_out_button(box)
     share_screen(visitor)

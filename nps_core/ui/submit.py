@@ -13,6 +13,7 @@ from datetime import date
 import streamlit as st
 
 from nps_core.contract.models import Category
+from nps_core.present.i18n import gettext
 from nps_core.present.submit import (
     TEXT_FIELDS,
     Outcome,
@@ -99,19 +100,27 @@ def show_outcome(category: Category | None, rate: int | None, *, readable: bool)
         return
     if outcome.ok and rate is not None:
         st.success(escape_markdown(thank_you(category, rate)), icon="✅")
-        saved = "Already saved: it was sent once." if outcome.repeated else "Saved."
+        saved = (
+            gettext("Already saved: it was sent once.") if outcome.repeated else gettext("Saved.")
+        )
         shown = (
-            "It shows on the Comments page now."
+            gettext("It shows on the Comments page now.")
             if readable
-            else "Reading it back needs the shop secret."
+            else gettext("Reading it back needs the shop secret.")
         )
         st.caption(f"{saved} {shown}")
-        st.button("Write another review", on_click=start_new_review)
+        st.button(gettext("Write another review"), on_click=start_new_review)
     elif not outcome.ok:
-        status = f" (HTTP {outcome.status})" if outcome.status else ""
+        refused = (
+            gettext("**The API did not accept the review (HTTP {status}).**")
+            if outcome.status
+            else gettext("**The API did not accept the review.**")
+        ).format(status=outcome.status)
+        said = escape_markdown(outcome.message or gettext("no message"))
         st.error(
-            f"**The API did not accept the review{status}.** Every field keeps what you "
-            f"typed. The API said:\n\n{escape_markdown(outcome.message or 'no message')}",
+            gettext("{refused} Every field keeps what you typed. The API said:\n\n{said}").format(
+                refused=refused, said=said
+            ),
             icon="🚫",
         )
 

@@ -17,12 +17,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from nps_core.contract.pinned import PinnedTheme
+from nps_core.contract.pinned import PinnedTheme, PinRefused
 from nps_core.data.pinned import PinnedStore
 from nps_core.data.settings import Settings
-from nps_core.present.themes import impact_figure, share_figure, theme_shares
+from nps_core.present.i18n import N_, LazyText, Texts, gettext
+from nps_core.present.themes import (
+    impact_figure,
+    impact_table_text,
+    pin_refusal,
+    share_figure,
+    theme_shares,
+)
 from nps_core.ui.data import REVIEWS_TTL, get_state
-from nps_core.ui.display import CHART_CONFIG
+from nps_core.ui.display import CHART_CONFIG, chart_text
 from nps_core.ui.filters import FilterContext
 
 if TYPE_CHECKING:  # the engine loads scikit-learn: imported when themes are first found
@@ -48,7 +55,13 @@ __all__ = [
 
 KEY_THEME = "cmt_theme"  # the chosen theme's label, "" for none
 KEY_VIEW = "cmt_theme_view"  # the open tab of the section
-VIEWS: tuple[str, ...] = ("What each theme costs", "Share over time", "Distinctive terms")
+VIEWS: Texts[str] = Texts(
+    {
+        "cost": N_("What each theme costs"),
+        "share": N_("Share over time"),
+        "terms": N_("Distinctive terms"),
+    }
+)
 KEY_THEME_PICK = "cmt_theme_pick"
 # The chart's key gets a generation number: a new one after every pick drops the
 # chart's own selection, so the outlined bar always shows the chosen theme.
@@ -82,7 +95,7 @@ def pinned(ctx: FilterContext) -> list[PinnedTheme]:
     return pinned_store().load(_shop(ctx.settings))
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner="Finding themes…")
+@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner=LazyText(N_("Finding themes…")))
 def _themes(_frame: pd.DataFrame, key: tuple[object, ...], pins: Pins) -> Themes:
     from nps_core.analysis.themes import find_themes
 
@@ -124,6 +137,7 @@ def impact_chart(found: Themes) -> None:
         on_select=_pick_from_chart,
         selection_mode="points",
     )
+    chart_text(impact_table_text(found.table))
 
 
 def _pick_from_pills() -> None:
@@ -140,13 +154,13 @@ def theme_pills(found: Themes) -> None:
         return
     st.session_state[KEY_THEME_PICK] = chosen if chosen in labels else None
     st.pills(
-        "Show the comments of a theme",
+        gettext("Show the comments of a theme"),
         labels,
         selection_mode="single",
         key=KEY_THEME_PICK,
         format_func=_plain,
         on_change=_pick_from_pills,
-        help="Or click the theme's bar. Each comment has at most one main theme.",
+        help=gettext("Or click the theme's bar. Each comment has at most one main theme."),
         wrap=True,
     )
     if chosen not in labels:
@@ -158,10 +172,10 @@ def theme_button() -> None:
     chosen = chosen_theme()
     if chosen:
         st.button(
-            f"Theme: {_plain(chosen)} ✕",
+            gettext("Theme: {theme} ✕").format(theme=_plain(chosen)),
             on_click=_choose,
             args=("",),
-            help="Show the comments of every theme",
+            help=gettext("Show the comments of every theme"),
         )
 
 
@@ -195,29 +209,35 @@ def pinned_form(ctx: FilterContext, *, may_pin: bool) -> None:
         name_col.markdown(f"📌 **{_plain(pin.name)}** · {_plain(', '.join(pin.words))}")
         if may_pin:
             button_col.button(
-                "Unpin", key=f"cmt_unpin_{pin.name}", on_click=_unpin, args=(ctx, pin.name)
+                gettext("Unpin"), key=f"cmt_unpin_{pin.name}", on_click=_unpin, args=(ctx, pin.name)
             )
     if not may_pin:
-        st.caption("Managers pin themes." if pins else "No pinned themes. Managers pin themes.")
+        st.caption(
+            gettext("Managers pin themes.")
+            if pins
+            else gettext("No pinned themes. Managers pin themes.")
+        )
         return
     with st.form(_PIN_FORM, clear_on_submit=True, border=False):
         name_col, words_col = st.columns([1, 2])
-        name = name_col.text_input("Theme name", key=KEY_PIN_NAME, max_chars=60)
+        name = name_col.text_input(gettext("Theme name"), key=KEY_PIN_NAME, max_chars=60)
         words = words_col.text_input(
-            "Words that mark it, in any language",
+            gettext("Words that mark it, in any language"),
             key=KEY_PIN_WORDS,
-            placeholder="late, delay, опоздал, задержка",
-            help="Separated by commas. A word finds its other forms (delay → delayed); "
-            "a phrase needs all its words.",
+            placeholder=gettext("late, delay, опоздал, задержка"),
+            help=gettext(
+                "Separated by commas. A word finds its other forms (delay → delayed); "
+                "a phrase needs all its words."
+            ),
         )
-        submitted = st.form_submit_button("Pin theme")
+        submitted = st.form_submit_button(gettext("Pin theme"))
     if not submitted:
         return
     try:
         pin = PinnedTheme(name, _words(words))
-    except ValueError as error:
-        st.warning(str(error).capitalize(), icon="📌")
+    except PinRefused as refused:
+        st.warning(pin_refusal(refused, _plain(refused.name)), icon="📌")
         return
     _save(ctx, [*(p for p in pins if p.name != pin.name), pin])
-    st.toast(f"Pinned {_plain(pin.name)}", icon="📌")
+    st.toast(gettext("Pinned {theme}").format(theme=_plain(pin.name)), icon="📌")
     st.rerun()

@@ -19,6 +19,7 @@ import streamlit as st
 from nps_core.contract.errors import NpsApiError
 from nps_core.present.contacts import without_contacts
 from nps_core.present.filters import Period
+from nps_core.present.i18n import current_language, gettext, use_language
 from nps_core.present.labels import Labels, catalog_labels
 from nps_core.present.notices import data_notices
 from nps_core.present.wallboard.board import compose_board, loaded_span
@@ -75,7 +76,7 @@ def _board(config: WallboardConfig, notices: list[str]) -> None:
     comparison = config.filters.comparison(today)
     # A spinner on the first load only: later ticks keep the board on show meanwhile.
     first = _KEY_SHOWN not in st.session_state
-    with st.spinner("Loading the reviews…") if first else nullcontext():
+    with st.spinner(gettext("Loading the reviews…")) if first else nullcontext():
         main = _shown(loaded_span(period, today), tz, config.refresh)
         previous = None if comparison is None else _shown(comparison, tz, config.refresh)
     st.session_state[_KEY_SHOWN] = True
@@ -97,6 +98,13 @@ def _board(config: WallboardConfig, notices: list[str]) -> None:
     st.html(board_html(board, config, status, [*notices, *unknown, *data]))
 
 
+def _board_in(language: str, config: WallboardConfig, notices: list[str]) -> None:
+    """``_board`` in the page's language: a fragment's rerun runs without the page."""
+    with use_language(language):
+        _board(config, notices)
+
+
 def live_board(config: WallboardConfig, notices: list[str]) -> None:
     """The board, redrawn every tick without reloading the page (a fragment rerun)."""
-    st.fragment(run_every=timedelta(seconds=config.tick))(_board)(config, notices)
+    tick = timedelta(seconds=config.tick)
+    st.fragment(run_every=tick)(_board_in)(current_language(), config, notices)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support.browser import assert_no_exception, wait_for_app
+from tests.support.browser import PAGE_MENU, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_a_deep_link_as_first_request_runs_the_app_entry(dashboard_factory, page
     fresh = dashboard_factory()
     page.goto(f"{fresh.url}/segments")
     wait_for_app(page)
-    nav = page.locator("[data-testid='stSidebarNav']")
+    nav = page.locator(PAGE_MENU)
     nav.wait_for()
     assert "Wallboard" in nav.inner_text()
     assert "app" not in [item.strip() for item in nav.inner_text().splitlines()]

@@ -12,7 +12,7 @@ from nps_core.data.fetch import fetch_reviews
 from nps_core.present.filters import filter_frame, parse_filters
 from nps_core.present.formatting import format_count, format_nps
 from nps_core.ui.filters import today_in
-from tests.support.browser import assert_no_exception, charts_drawn, metric_value
+from tests.support.browser import PAGE_MENU, assert_no_exception, charts_drawn, metric_value
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def test_a_link_with_filters_reproduces_the_filtered_view(dashboard, page):
 def test_filters_survive_a_page_switch(dashboard, page):
     page.goto(f"{dashboard.url}/?period=90d&channel=email")
     wait_for_charts(page, CHARTS[""])
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Segments").click()
+    page.locator(PAGE_MENU).get_by_text("Segments").click()
     page.wait_for_url(re.compile(r"/segments\?"))
     wait_for_charts(page, CHARTS["segments"])
     assert_no_exception(page)

@@ -22,7 +22,7 @@ from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.ui.filters import today_in
 from nps_core.ui.screens import CHECK_SECONDS
-from tests.support.browser import assert_no_exception, wait_for_app
+from tests.support.browser import PAGE_MENU, assert_no_exception, wait_for_app
 from tests.support.oidc import LINK_KEY, SignInDashboard
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def test_a_signed_link_shows_the_board_alone_without_contacts(
     guarded_page.goto(link(signin_dashboard, signed()))
     guarded_page.wait_for_selector(".wb [data-status='fresh']", timeout=60_000)
     assert guarded_page.locator("[data-panel='comments']").count() == 1
-    assert guarded_page.locator("[data-testid='stSidebarNav']").count() == 0
+    assert guarded_page.locator(PAGE_MENU).count() == 0
     assert guarded_page.get_by_role("button", name="Sign out").count() == 0
     today = today_in("UTC")
     with NpsClient(dashboard.api.url, dashboard.shop_id, dashboard.shop_secret) as client:

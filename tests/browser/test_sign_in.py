@@ -23,7 +23,7 @@ from nps_core.contract.wire import REVIEW_CONTACT_FIELDS
 from nps_core.present.contacts import MASK
 from nps_core.present.filters import parse_filters
 from nps_core.ui.filters import today_in
-from tests.support.browser import assert_no_exception, grid_cells, wait_for_app
+from tests.support.browser import PAGE_MENU, assert_no_exception, grid_cells, wait_for_app
 from tests.support.oidc import (
     ADMIN,
     COOKIE_SECRET,
@@ -38,7 +38,7 @@ from tests.support.shown import expected_frames
 
 pytestmark = pytest.mark.browser
 
-NAV = "[data-testid='stSidebarNav']"
+NAV = PAGE_MENU
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -71,7 +71,8 @@ def html_of(page: Page) -> str:
 
 def nav_items(page: Page) -> list[str]:
     nav = page.locator(NAV)
-    nav.wait_for()
+    nav.locator("a").first.wait_for()  # its links are drawn after the menu's box
+    wait_for_app(page)
     return [line.strip() for line in nav.inner_text().splitlines() if line.strip()]
 
 

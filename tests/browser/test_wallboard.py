@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from nps_core.data.client import NpsClient
-from tests.support.browser import assert_no_exception, open_board
+from tests.support.browser import PAGE_MENU, assert_no_exception, open_board
 from tests.support.dashboards import Dashboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,6 +51,7 @@ def test_a_new_review_appears_in_place_then_the_board_goes_stale(dashboard_facto
     # Kiosk: no sidebar, toolbar or page menu; the board fills the 1080p screen.
     for chrome in ("stSidebar", "stToolbar", "stHeader", "stSidebarNav"):
         assert not page.locator(f"[data-testid='{chrome}']").is_visible(), chrome
+    assert not page.locator(PAGE_MENU).is_visible()
     box = page.locator(BOARD).bounding_box()
     assert box is not None
     assert box["y"] + box["height"] <= 1080

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,14 +15,19 @@ __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "GRID_CELLS",
+    "PAGES_DRAWN",
+    "PAGE_MENU",
+    "accessibility_violations",
     "assert_no_exception",
     "charts_drawn",
     "grid_cells",
     "keep_to_loopback",
     "metric_value",
     "open_board",
+    "open_drawn",
     "require_tool",
     "script_done_and",
+    "shown_text",
     "wait_for_app",
 ]
 
@@ -36,9 +41,33 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# The sidebar's page menu (``nps_core.ui.menu``; Streamlit's own is hidden).
+PAGE_MENU = ".st-key-page_menu"
 # The cells of a dataframe's accessible grid (its canvas draws the same).
 GRID_CELLS = "[data-testid='stDataFrame'] table[role='grid'] td"
 _SCRIPT_DONE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# The text a reader sees or hears: every rendered text node, and the images' alt texts;
+# not what is hidden from screen readers too, nor icon ligatures ("keyboard_arrow_down"),
+# nor what matches ``skip`` (the caller's: text that is data, such as comments).
+_SHOWN_TEXT = """skip => {
+    const out = [];
+    const hidden = '[aria-hidden="true"], script, style, noscript, ' +
+        '[data-testid="stIconMaterial"]';
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const element = walker.currentNode.parentElement;
+        if (!element || element.closest(hidden) || (skip && element.closest(skip))) continue;
+        if (!element.getClientRects().length) continue;
+        const style = getComputedStyle(element);
+        if (style.visibility === 'hidden' || style.fontFamily.includes('Material Symbols')) continue;
+        out.push(walker.currentNode.textContent);
+    }
+    for (const image of document.querySelectorAll('img[alt]')) {
+        if (!(skip && image.closest(skip))) out.push(image.alt);
+    }
+    out.push(document.title);
+    return out.join('\\n');
+}"""
 
 
 def keep_to_loopback(context: BrowserContext) -> None:
@@ -89,6 +118,39 @@ def assert_no_exception(page: Page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, page.locator(
         "[data-testid='stException']"
     ).first.inner_text()
+
+
+# Each page of the dashboard by its path, and the page predicate saying it is drawn.
+PAGES_DRAWN: dict[str, tuple[str, str]] = {
+    "overview": ("", charts_drawn(3)),
+    "segments": ("segments", charts_drawn(3)),
+    "comments": ("comments", script_done_and(f'document.querySelector("{GRID_CELLS}")')),
+    "submit": ("submit", script_done_and("document.querySelector('.st-key-sub_rate button')")),
+    "followup": ("followup", script_done_and("document.querySelector('.st-key-fu_status')")),
+}
+
+
+def open_drawn(page: Page, url: str, name: str, query: str = "") -> None:
+    """The dashboard at ``url`` on page ``name`` (of ``PAGES_DRAWN``) with ``query``,
+    once it is drawn, without an exception."""
+    path, drawn = PAGES_DRAWN[name]
+    page.goto(f"{url}/{path}" + (f"?{query}" if query else ""))
+    wait_for_app(page)
+    page.wait_for_function(drawn)
+    wait_for_app(page)
+    assert_no_exception(page)
+
+
+def shown_text(page: Page, skip: str = "") -> str:
+    """Everything the page says to a reader (``_SHOWN_TEXT``), but what matches ``skip``."""
+    return str(page.evaluate(_SHOWN_TEXT, skip or None))
+
+
+def accessibility_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's violations of the page as it is now (WCAG 2.x A/AA and best practices)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return list(Axe().run(page).response["violations"])
 
 
 def grid_cells(page: Page) -> list[str]:

@@ -9,7 +9,14 @@ import plotly.graph_objects as go
 from nps_core.analysis.nps import COUNT_COLUMNS, SHARE_COLUMNS, SMALL_N
 from nps_core.contract.models import GROUPS
 from nps_core.present.charts import plot
-from nps_core.present.formatting import format_count, format_nps, format_period, format_share
+from nps_core.present.formatting import (
+    format_count,
+    format_nps,
+    format_period,
+    format_share,
+    percent_suffix,
+)
+from nps_core.present.i18n import gettext, ngettext
 from nps_core.present.palette import (
     FADED_OPACITY,
     GROUP_COLORS,
@@ -17,6 +24,7 @@ from nps_core.present.palette import (
     INTERVAL_FILL,
     NPS_COLOR,
     ROLLING_COLOR,
+    group_pattern,
 )
 
 __all__ = ["composition_figure", "distribution_figure", "trend_figure"]
@@ -34,7 +42,7 @@ def _interval_traces(trend: pd.DataFrame) -> list[plot.Trace]:
     return [
         {**edge, "y": trend["ci_high"], "showlegend": False},
         {**edge, "y": trend["ci_low"], "fill": "tonexty", "fillcolor": INTERVAL_FILL,
-         "name": "95% interval"},
+         "name": gettext("{level} interval").format(level=format_share(0.95))},
     ]  # fmt: skip
 
 
@@ -55,19 +63,22 @@ def _nps_trace(trend: pd.DataFrame, freq: str) -> plot.Trace:
             "symbol": np.where(small, "circle-open", "circle"),
         },
         "customdata": plot.nps_hover(trend, freq),
-        "hovertemplate": plot.NPS_HOVER,
+        "hovertemplate": plot.nps_hover_template(),
     }
 
 
-# A legend entry saying what a hollow point means.
-_SMALL_LEGEND: plot.Trace = {
-    "type": "scatter",
-    "x": [None],
-    "y": [None],
-    "mode": "markers",
-    "name": f"Fewer than {SMALL_N} reviews",
-    "marker": {"color": NPS_COLOR, "symbol": "circle-open", "opacity": FADED_OPACITY},
-}
+def _small_legend() -> plot.Trace:
+    """A legend entry saying what a hollow point means."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "name": ngettext("Fewer than {n} review", "Fewer than {n} reviews", SMALL_N).format(
+            n=SMALL_N
+        ),
+        "marker": {"color": NPS_COLOR, "symbol": "circle-open", "opacity": FADED_OPACITY},
+    }
 
 
 def _rolling_trace(trend: pd.DataFrame, rolling: int) -> plot.Trace:
@@ -77,7 +88,7 @@ def _rolling_trace(trend: pd.DataFrame, rolling: int) -> plot.Trace:
         "x": trend["period"],
         "y": trend["rolling_nps"],
         "mode": "lines",
-        "name": f"Rolling {rolling}-day NPS",
+        "name": gettext("Rolling {days}-day NPS").format(days=rolling),
         "line": {"color": ROLLING_COLOR, "width": 2, "dash": "dot"},
         "customdata": np.column_stack(
             [
@@ -85,9 +96,10 @@ def _rolling_trace(trend: pd.DataFrame, rolling: int) -> plot.Trace:
                 [format_count(n) for n in trend["rolling_n"]],
             ]
         ).reshape(len(trend), 2),
-        "hovertemplate": (
-            f"Rolling {rolling} days: NPS %{{customdata[0]}} (n = %{{customdata[1]}})<extra></extra>"
-        ),
+        "hovertemplate": gettext("Rolling {days} days: NPS {nps} (n = {n})").format(
+            days=rolling, nps="%{customdata[0]}", n="%{customdata[1]}"
+        )
+        + "<extra></extra>",
     }
 
 
@@ -105,7 +117,7 @@ def trend_figure(
     """
     traces = [*_interval_traces(trend), _nps_trace(trend, freq)]
     if trend["small_sample"].to_numpy(dtype=bool).any():
-        traces.append(_SMALL_LEGEND)
+        traces.append(_small_legend())
     if rolling is not None:
         traces.append(_rolling_trace(trend, rolling))
     return plot.figure(
@@ -130,7 +142,11 @@ def composition_figure(trend: pd.DataFrame, freq: str, height: int = 320) -> go.
                 "x": trend["period"],
                 "y": 100 * shares,
                 "name": GROUP_LABELS[group],
-                "marker": {"color": GROUP_COLORS[group], "opacity": opacity},
+                "marker": {
+                    "color": GROUP_COLORS[group],
+                    "opacity": opacity,
+                    "pattern": group_pattern(group),
+                },
                 "customdata": np.column_stack(
                     [
                         [format_period(p, freq) for p in trend["period"]],
@@ -149,7 +165,11 @@ def composition_figure(trend: pd.DataFrame, freq: str, height: int = 320) -> go.
         height,
         barmode="stack",
         bargap=0.15,
-        yaxis={"range": [0, 100], "ticksuffix": "%", "title": {"text": "Share of responses"}},
+        yaxis={
+            "range": [0, 100],
+            "ticksuffix": percent_suffix(),
+            "title": {"text": gettext("Share of responses")},
+        },
         xaxis=plot.period_axis(trend["period"], freq),
     )
 
@@ -166,16 +186,17 @@ def distribution_figure(distribution: pd.DataFrame, height: int = 320) -> go.Fig
                 "x": rows["rate"].astype(str).tolist(),
                 "y": rows["count"],
                 "name": GROUP_LABELS[group],
-                "marker": {"color": GROUP_COLORS[group]},
+                "marker": {"color": GROUP_COLORS[group], "pattern": group_pattern(group)},
                 "text": shares,
                 "textposition": "outside",
                 "cliponaxis": False,
                 "customdata": np.column_stack(
                     [[format_count(c) for c in rows["count"]], shares]
                 ).reshape(len(rows), 2),
-                "hovertemplate": (
-                    "Rate %{x}: %{customdata[0]} reviews (%{customdata[1]})<extra></extra>"
-                ),
+                "hovertemplate": gettext("Rate {rate}: {n} reviews ({share})").format(
+                    rate="%{x}", n="%{customdata[0]}", share="%{customdata[1]}"
+                )
+                + "<extra></extra>",
             }
         )
     return plot.figure(
@@ -186,7 +207,7 @@ def distribution_figure(distribution: pd.DataFrame, height: int = 320) -> go.Fig
             "type": "category",
             "categoryorder": "array",
             "categoryarray": distribution["rate"].astype(str).tolist(),
-            "title": {"text": "Rate"},
+            "title": {"text": gettext("Rate")},
         },
-        yaxis={"title": {"text": "Reviews"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": gettext("Reviews")}, "rangemode": "tozero"},
     )

@@ -15,15 +15,23 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nps_core.analysis.nps import SMALL_N
-from nps_core.present.formatting import format_count, format_interval, format_nps, format_period
+from nps_core.present.formatting import (
+    format_count,
+    format_date_as,
+    format_interval,
+    format_nps,
+    format_period,
+    number_separators,
+)
+from nps_core.present.i18n import gettext, ngettext
 from nps_core.present.palette import FADED_OPACITY, TARGET_COLOR
 
 __all__ = [
     "NPS_AXIS",
-    "NPS_HOVER",
     "Trace",
     "figure",
     "nps_hover",
+    "nps_hover_template",
     "opacities",
     "period_axis",
     "target_line",
@@ -31,17 +39,22 @@ __all__ = [
 
 Trace = dict[str, Any]
 
-_SMALL_NOTE = f" · fewer than {SMALL_N} reviews"
+# At most this many labelled ticks on a time axis of days or weeks.
+MAX_TICKS = 8
 NPS_AXIS = {
     "title": {"text": "NPS"},
     "tickformat": "+d",
     "zeroline": True,
     "zerolinecolor": "#BBBBBB",
 }
-NPS_HOVER = (
-    "<b>%{customdata[0]}</b><br>NPS %{customdata[1]} (interval %{customdata[2]})"
-    "<br>n = %{customdata[3]}%{customdata[4]}<extra></extra>"
-)
+
+
+def nps_hover_template() -> str:
+    """The hover text of an NPS point, over ``nps_hover``'s columns."""
+    nps = gettext("NPS {nps} (interval {interval})").format(
+        nps="%{customdata[1]}", interval="%{customdata[2]}"
+    )
+    return f"<b>%{{customdata[0]}}</b><br>{nps}<br>n = %{{customdata[3]}}%{{customdata[4]}}<extra></extra>"
 
 
 def figure(traces: list[Trace], height: int, **layout: Any) -> go.Figure:
@@ -51,6 +64,7 @@ def figure(traces: list[Trace], height: int, **layout: Any) -> go.Figure:
         "margin": {"l": 8, "r": 8, "t": 36, "b": 8},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         "hoverlabel": {"align": "left"},
+        "separators": number_separators(),  # "1 234,5" in Russian
     }
     return go.Figure(data=traces, layout={**common, **layout}, _validate=False)
 
@@ -61,15 +75,28 @@ def opacities(small: pd.Series) -> np.ndarray:
 
 
 def period_axis(periods: pd.Series, freq: str) -> dict[str, Any]:
-    """Months and quarters get one labelled tick each (Plotly has no quarter format)."""
-    if freq in ("M", "Q") and 0 < len(periods) <= 24:
-        return {"tickvals": list(periods), "ticktext": [format_period(p, freq) for p in periods]}
-    return {}
+    """Ticks labelled in the current language (Plotly's own dates are English only, and it
+    has no quarters): every month or quarter up to two years of them, else at most
+    ``MAX_TICKS`` evenly spaced."""
+    ticks = list(pd.to_datetime(pd.Series(periods)).drop_duplicates().sort_values())
+    if not ticks:
+        return {}
+    if freq not in ("M", "Q") or len(ticks) > 24:
+        ticks = ticks[:: -(-len(ticks) // MAX_TICKS)]
+    if freq in ("M", "Q"):
+        text = [format_period(tick, freq) for tick in ticks]
+    else:
+        one_year = ticks[0].year == ticks[-1].year
+        text = [format_date_as(tick.date(), "short day" if one_year else "day") for tick in ticks]
+    return {"tickvals": ticks, "ticktext": text}
 
 
 def nps_hover(frame: pd.DataFrame, freq: str, name: str | None = None) -> np.ndarray:
     """Per point: heading, NPS, interval, n and a small-sample note, for ``NPS_HOVER``."""
     headings = [format_period(p, freq) for p in frame["period"]]
+    small_note = " · " + ngettext(
+        "fewer than {n} review", "fewer than {n} reviews", SMALL_N
+    ).format(n=SMALL_N)
     if name is not None:
         headings = [f"{name}, {heading}" for heading in headings]
     return np.column_stack(
@@ -82,7 +109,7 @@ def nps_hover(frame: pd.DataFrame, freq: str, name: str | None = None) -> np.nda
             ],
             [format_count(n) for n in frame["n"]],
             [
-                _SMALL_NOTE if small and n else ""
+                small_note if small and n else ""
                 for small, n in zip(frame["small_sample"], frame["n"], strict=True)
             ],
         ]
@@ -100,7 +127,8 @@ def target_line(target: float | None) -> dict[str, Any]:
         ],
         "annotations": [
             {"xref": "paper", "x": 0, "y": target, "yanchor": "bottom", "xanchor": "left",
-             "showarrow": False, "text": f"Target {format_nps(target)}",
+             "showarrow": False,
+             "text": gettext("Target {nps}").format(nps=format_nps(target)),
              "font": {"color": TARGET_COLOR}},
         ],
     }  # fmt: skip

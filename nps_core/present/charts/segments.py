@@ -9,12 +9,15 @@ import plotly.graph_objects as go
 from nps_core.analysis.nps import SMALL_N
 from nps_core.present.charts import plot
 from nps_core.present.formatting import format_count, format_nps, format_points
+from nps_core.present.i18n import gettext
 from nps_core.present.palette import (
     FADED_OPACITY,
     MIX_COLOR,
+    MIX_PATTERN,
     NPS_SCALE,
     RATE_COLOR,
     SEGMENT_COLORS,
+    SEGMENT_SYMBOLS,
 )
 from nps_core.present.segments import SegmentHeatmap
 
@@ -73,6 +76,7 @@ def segment_trend_figure(
     traces = []
     for i, (name, rows) in enumerate(lines.groupby("segment", sort=False)):
         color = SEGMENT_COLORS[i % len(SEGMENT_COLORS)]
+        symbol = SEGMENT_SYMBOLS[i % len(SEGMENT_SYMBOLS)]
         traces.append(
             {
                 "type": "scatter",
@@ -83,11 +87,12 @@ def segment_trend_figure(
                 "line": {"color": color, "width": 2},
                 "marker": {
                     "color": color,
-                    "size": 6,
+                    "symbol": symbol,
+                    "size": 7,
                     "opacity": plot.opacities(rows["small_sample"]),
                 },
                 "customdata": plot.nps_hover(rows, freq, str(name)),
-                "hovertemplate": plot.NPS_HOVER,
+                "hovertemplate": plot.nps_hover_template(),
             }
         )
     return plot.figure(
@@ -108,13 +113,13 @@ def drivers_figure(drivers: pd.DataFrame) -> go.Figure:
             "x": drivers[column],
             "orientation": "h",
             "name": name,
-            "marker": {"color": color},
+            "marker": {"color": color, "pattern": {"shape": pattern}},
             "customdata": [format_points(v) for v in drivers[column]],
             "hovertemplate": f"%{{y}}<br>{name}: %{{customdata}}<extra></extra>",
         }
-        for column, name, color in (
-            ("rate", "NPS within the segment (rate)", RATE_COLOR),
-            ("mix", "Share of responses (mix)", MIX_COLOR),
+        for column, name, color, pattern in (
+            ("rate", gettext("NPS within the segment (rate)"), RATE_COLOR, ""),
+            ("mix", gettext("Share of responses (mix)"), MIX_COLOR, MIX_PATTERN),
         )
     ]
     traces.append(
@@ -123,10 +128,12 @@ def drivers_figure(drivers: pd.DataFrame) -> go.Figure:
             "y": drivers["segment"].tolist(),
             "x": drivers["total"],
             "mode": "markers",
-            "name": "Total",
+            "name": gettext("Total"),
             "marker": {"color": "#1F2933", "symbol": "diamond", "size": 9},
             "customdata": [format_points(v) for v in drivers["total"]],
-            "hovertemplate": "%{y}<br>Total: %{customdata}<extra></extra>",
+            "hovertemplate": "%{y}<br>"
+            + gettext("Total: {points}").format(points="%{customdata}")
+            + "<extra></extra>",
         }
     )
     return plot.figure(
@@ -135,7 +142,7 @@ def drivers_figure(drivers: pd.DataFrame) -> go.Figure:
         barmode="relative",
         yaxis={"autorange": "reversed", "type": "category"},
         xaxis={
-            "title": {"text": "Contribution to the change (NPS points)"},
+            "title": {"text": gettext("Contribution to the change (NPS points)")},
             "tickformat": "+.1f",
             "zeroline": True,
             "zerolinecolor": "#888888",

@@ -18,7 +18,6 @@ from nps_core.analysis.nps import SMALL_N, NpsSummary, compare, summarize
 from nps_core.analysis.trend import trend
 from nps_core.contract.models import GROUPS
 from nps_core.present.filters import (
-    COMPARE_MODES,
     PRESETS,
     CompareMode,
     FilterState,
@@ -29,12 +28,14 @@ from nps_core.present.filters import (
 )
 from nps_core.present.formatting import (
     format_count,
+    format_date_as,
     format_delta,
     format_margin,
     format_nps,
     format_period,
     format_share,
 )
+from nps_core.present.i18n import N_, Texts, gettext
 from nps_core.present.labels import Labels, name_of, scope_caption
 from nps_core.present.palette import GROUP_NAMES
 from nps_core.present.wallboard.link import PANELS, WallboardConfig
@@ -56,7 +57,17 @@ __all__ = [
 LATEST_COMMENTS = 8
 # Longer comments are cut: a wall shows the gist; the Comments page has the rest.
 COMMENT_CHARS = 220
-_TREND_TITLES = {"D": "Daily NPS", "W": "Weekly NPS", "M": "Monthly NPS", "Q": "Quarterly NPS"}
+_TREND_TITLES: Texts[str] = Texts(
+    {"D": N_("Daily NPS"), "W": N_("Weekly NPS"), "M": N_("Monthly NPS"), "Q": N_("Quarterly NPS")}
+)
+# "vs …" under the change: a whole phrase per comparison mode.
+_VERSUS: Texts[CompareMode] = Texts(
+    {
+        "previous": N_("vs previous period"),
+        "last_year": N_("vs same period last year"),
+        "none": N_("no comparison"),
+    }
+)
 
 
 def week_start(today: date) -> date:
@@ -144,7 +155,7 @@ def _headline(
     if summary.n and margin:
         parts.insert(0, format_margin(summary.margin))
     if 0 < summary.n < SMALL_N:
-        parts.append("few answers")
+        parts.append(gettext("few answers"))
     if days:
         parts.append(days)
     faded = 0 < summary.n < SMALL_N
@@ -152,16 +163,17 @@ def _headline(
 
 
 def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    """ "Mon 9 Mar"."""
+    return format_date_as(day, "weekday")
 
 
 def _change(current: NpsSummary, previous: NpsSummary, mode: CompareMode) -> Change:
     result = compare(current, previous)
-    versus = f"vs {COMPARE_MODES[mode].lower()}"
+    versus = _VERSUS[mode]
     if result.delta != result.delta:  # NaN: one side has no answers
-        return Change(format_delta(result.delta), 0, (versus, "no answers to compare"))
+        return Change(format_delta(result.delta), 0, (versus, gettext("no answers to compare")))
     direction = int(np.sign(round(result.delta)))
-    verdict = "significant" if result.significant else "within noise"
+    verdict = gettext("significant") if result.significant else gettext("within noise")
     return Change(format_delta(result.delta), direction, (versus, verdict))
 
 
@@ -199,7 +211,7 @@ def latest_comments(
     lines = []
     for created_at, day, code, rate, group, comment in zip(*columns, strict=True):
         if pd.isna(created_at):  # legacy servers send days only
-            when = f"{day.day} {day:%b}"
+            when = format_date_as(day.date(), "short day")
         else:
             when = clock(created_at.to_pydatetime(), tz, today)
         channel = str(code)
@@ -256,7 +268,7 @@ def _headlines(
             "week",
             PANELS["week"],
             summarize(_between(frame, monday, today)),
-            days=f"since {_day(monday)}",
+            days=gettext("since {day}").format(day=_day(monday)),
         ),
         _headline("period", title, summary, margin=True),
     )

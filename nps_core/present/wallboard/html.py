@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Sequence
 from html import escape
 
+from nps_core.present.charts.alt import line_summary
 from nps_core.present.formatting import format_nps
-from nps_core.present.palette import GROUP_COLORS, NPS_COLOR, ROLLING_COLOR
+from nps_core.present.i18n import current_language, gettext
+from nps_core.present.palette import GROUP_COLORS, GROUP_MEMBER, NPS_COLOR, ROLLING_COLOR
 from nps_core.present.wallboard.board import Board
 from nps_core.present.wallboard.link import PANELS, WallboardConfig
 from nps_core.present.wallboard.status import Status
@@ -52,8 +55,10 @@ _DIRECTION_ARROW = {-1: "▼", 0: "▶", 1: "▲"}
 VIEW_W, VIEW_H, PAD = 1000.0, 300.0, 12.0
 # A near-flat line stays flat: the scale never spans less than this many NPS points.
 MIN_SPAN = 20.0
-# A bar part narrower than this shows no text inside (its legend has it).
-_LABEL_MIN_SHARE = 0.08
+# A bar part narrower than this shows no text inside (its legend has it); one wider
+# than the second also names its group.
+_LABEL_MIN_SHARE, _NAME_MIN_SHARE = 0.08, 0.3
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 _KIOSK_CSS = """
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
@@ -101,6 +106,11 @@ _CSS = """
 .wb-bar span {{ display: flex; align-items: center; justify-content: center; font-size: 3vh;
   font-weight: 800; overflow: hidden; white-space: nowrap; }}
 .wb-legend {{ display: flex; justify-content: space-between; font-size: 2.5vh; margin-top: 0.8vh; }}
+.wb-swatch {{ display: inline-block; width: 2vh; height: 2vh; border-radius: 0.4vh;
+  margin-right: 0.5vw; vertical-align: -0.2vh; }}
+/* Read by screen readers, not shown. */
+.wb-sr {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }}
 .wb-side {{ flex: 1; display: flex; flex-direction: column; overflow: hidden; }}
 /* Column flex that wraps: a comment that does not fit whole moves to a hidden column. */
 .wb ol.wb-comments {{ list-style: none; margin: 0; padding: 0; flex: 1; min-height: 0;
@@ -168,15 +178,16 @@ def _runs(values: Sequence[float], low: float, high: float) -> list[list[tuple[f
     return [run for run in runs if run]
 
 
-def sparkline_svg(values: Sequence[float], line: str, zero: str) -> str:
+def sparkline_svg(values: Sequence[float], line: str, zero: str, alt: str = "") -> str:
     """The NPS line as an SVG image, a dashed line at 0 when it is in range.
 
     Gaps where nobody answered; a lone answered period is a short dash. An ``<img>`` of
-    a data URI because ``st.html`` keeps HTML only (no inline SVG).
+    a data URI because ``st.html`` keeps HTML only (no inline SVG); ``alt`` says what it
+    shows (``charts.alt.line_summary``).
     """
     answered = [value for value in values if not math.isnan(value)]
     if not answered:
-        return '<div class="wb-empty">No answers in this period</div>'
+        return f'<div class="wb-empty">{gettext("No answers in this period")}</div>'
     low, high = _extent(answered)
     stroke = 'fill="none" vector-effect="non-scaling-stroke" stroke-linecap="round"'
     shapes = []
@@ -200,7 +211,14 @@ def sparkline_svg(values: Sequence[float], line: str, zero: str) -> str:
         f'preserveAspectRatio="none">{"".join(shapes)}</svg>'
     )
     data = base64.b64encode(svg.encode()).decode()
-    return f'<img src="data:image/svg+xml;base64,{data}" alt="NPS trend line">'
+    alt = escape(alt or gettext("NPS trend line"), quote=True)
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}">'
+
+
+def _language_of(text: str) -> str:
+    """The language a comment is written in, for screen readers: Russian or English (the
+    demo's and the shops' two), by its letters."""
+    return "ru" if _CYRILLIC.search(text) else "en"
 
 
 def _status_html(status: Status) -> str:
@@ -212,10 +230,11 @@ def _status_html(status: Status) -> str:
 def _alert(status: Status, refresh: int) -> str:
     if not status.stale:
         return ""
-    return (
-        f'<div class="wb-alert">The review API did not answer ({escape(status.problem or "")}); '
-        f"showing the last data it gave, retrying every {refresh} s.</div>"
-    )
+    text = gettext(
+        "The review API did not answer ({problem}); showing the last data it gave, "
+        "retrying every {seconds} s."
+    ).format(problem=escape(status.problem or ""), seconds=refresh)
+    return f'<div class="wb-alert" role="status">{text}</div>'
 
 
 def _foot(scope: str, notices: Sequence[str]) -> str:
@@ -254,15 +273,22 @@ def _tiles(board: Board, panels: Sequence[str]) -> str:
 def _trend(board: Board, palette: dict[str, str]) -> str:
     answered = [value for value in board.trend if not math.isnan(value)]
     extent = (
-        f"<span>low {format_nps(min(answered))} · high {format_nps(max(answered))}</span>"
+        "<span>"
+        + gettext("low {low} · high {high}").format(
+            low=format_nps(min(answered)), high=format_nps(max(answered))
+        )
+        + "</span>"
         if answered
         else ""
     )
     first, last = board.trend_range
+    # Only the ends are labelled: the sentence names them, the lowest and the highest.
+    labels = [first, *[""] * (len(board.trend) - 2), last][: len(board.trend)]
+    alt = line_summary(board.trend_title, labels, board.trend) if board.trend else ""
     return (
         f'<section class="wb-panel wb-trend" data-panel="trend">'
         f'<div class="wb-label"><span>{escape(board.trend_title)}</span>{extent}</div>'
-        f"{sparkline_svg(board.trend, palette['line'], palette['zero'])}"
+        f"{sparkline_svg(board.trend, palette['line'], palette['zero'], alt)}"
         f'<div class="wb-axis"><span>{escape(first)}</span><span>{escape(last)}</span></div>'
         "</section>"
     )
@@ -271,15 +297,24 @@ def _trend(board: Board, palette: dict[str, str]) -> str:
 def _split(board: Board) -> str:
     parts, legend = [], []
     for part in board.split:
-        inside = part.percent if part.share >= _LABEL_MIN_SHARE else ""
+        # Named inside when wide enough, so the bar does not rest on colour alone.
+        inside = ""
+        if part.share >= _NAME_MIN_SHARE:
+            inside = f"{escape(part.label)} {part.percent}"
+        elif part.share >= _LABEL_MIN_SHARE:
+            inside = part.percent
         parts.append(
             f'<span class="wb-g-{part.group}" style="width: {100 * part.share:.2f}%">{inside}</span>'
         )
-        legend.append(f"<span>{part.label} {part.percent} · {part.count}</span>")
+        legend.append(
+            f'<span><span class="wb-swatch wb-g-{part.group}"></span>'
+            f"{escape(part.label)} {part.percent} · {part.count}</span>"
+        )
+    # The legend says it all in text; the bar repeats it for the eye.
     return (
         f'<section class="wb-panel" data-panel="split">'
         f'<div class="wb-label">{escape(PANELS["split"])}</div>'
-        f'<div class="wb-bar">{"".join(parts)}</div>'
+        f'<div class="wb-bar" aria-hidden="true">{"".join(parts)}</div>'
         f'<div class="wb-legend">{"".join(legend)}</div></section>'
     )
 
@@ -287,17 +322,23 @@ def _split(board: Board) -> str:
 def _comments(board: Board) -> str:
     items = []
     for line in board.comments:
-        flag = ' · <span class="wb-flag">▼ detractor</span>' if line.detractor else ""
+        member = escape(GROUP_MEMBER[line.group])
+        # Detractors are flagged for everyone; the others' group is said to screen readers.
+        flag = (
+            f' · <span class="wb-flag">▼ {member}</span>'
+            if line.detractor
+            else f'<span class="wb-sr"> · {member}</span>'
+        )
         items.append(
             f'<li class="wb-comment" data-group="{line.group}">'
             f'<span class="wb-rate wb-g-{line.group}">{line.rate}</span>'
-            f'<div><p class="wb-text">{escape(line.text)}</p>'
+            f'<div><p lang="{_language_of(line.text)}" class="wb-text">{escape(line.text)}</p>'
             f'<p class="wb-meta">{escape(line.when)} · {escape(line.channel)}{flag}</p></div></li>'
         )
     body = (
         f'<ol class="wb-comments">{"".join(items)}</ol>'
         if items
-        else '<div class="wb-empty">No comments in this period</div>'
+        else f'<div class="wb-empty">{gettext("No comments in this period")}</div>'
     )
     return (
         f'<aside class="wb-panel wb-side" data-panel="comments">'
@@ -322,8 +363,8 @@ def board_html(
     view = f' · <span class="wb-view">{escape(board.view)}</span>' if board.view else ""
     stale = " wb-is-stale" if status.stale else ""
     return (
-        f'<div class="wb{stale}">'
-        f'<div class="wb-head"><div class="wb-title">NPS · {escape(board.title)}{view}</div>'
+        f'<div class="wb{stale}" lang="{current_language()}">'
+        f'<div class="wb-head"><div role="heading" aria-level="1" class="wb-title">NPS · {escape(board.title)}{view}</div>'
         f"{_status_html(status)}</div>{_alert(status, config.refresh)}"
         f'<div class="wb-body">{body}</div>{_foot(board.scope, notices)}</div>'
     )
@@ -331,10 +372,12 @@ def board_html(
 
 def waiting_html(status: Status, notices: Sequence[str], refresh: int) -> str:
     """Before the API ever answered: say so (never a blank screen), and that it retries."""
+    waiting = gettext("Waiting for the review API: {problem}. Retrying every {seconds} s.").format(
+        problem=escape(status.problem or gettext("no answer yet")), seconds=refresh
+    )
     return (
-        '<div class="wb wb-is-stale">'
-        f'<div class="wb-head"><div class="wb-title">NPS</div>{_status_html(status)}</div>'
-        f'<div class="wb-body"><div class="wb-wait">Waiting for the review API: '
-        f"{escape(status.problem or 'no answer yet')}. Retrying every {refresh} s.</div></div>"
+        f'<div class="wb wb-is-stale" lang="{current_language()}">'
+        f'<div class="wb-head"><div role="heading" aria-level="1" class="wb-title">NPS</div>{_status_html(status)}</div>'
+        f'<div class="wb-body"><div class="wb-wait" role="status">{waiting}</div></div>'
         f"{_foot('', notices)}</div>"
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from nps_core.present.filters import FilterState, parse_filters
+from nps_core.present.i18n import N_, Texts, gettext
 
 __all__ = [
     "DEFAULT_REFRESH",
@@ -20,20 +21,24 @@ __all__ = [
     "PARAMS",
     "ROTATE_BY",
     "THEMES",
+    "THEME_NAMES",
     "WallboardConfig",
     "parse_wallboard",
 ]
 
 # Panel code → its heading; the layout places them, so their order in a link is moot.
-PANELS: dict[str, str] = {
-    "today": "Today",
-    "week": "This week",
-    "period": "Period",
-    "trend": "Trend",
-    "split": "Detractors · passives · promoters",
-    "comments": "Latest comments",
-}
+PANELS: Texts[str] = Texts(
+    {
+        "today": N_("Today"),
+        "week": N_("This week"),
+        "period": N_("Period"),
+        "trend": N_("Trend"),
+        "split": N_("Detractors · passives · promoters"),
+        "comments": N_("Latest comments"),
+    }
+)
 THEMES: tuple[str, ...] = ("dark", "light")  # the first is the default: a screen on a wall
+THEME_NAMES: Texts[str] = Texts({"dark": N_("Dark"), "light": N_("Light")})
 ROTATE_BY: tuple[str, ...] = ("channel", "category")
 PARAMS: tuple[str, ...] = ("refresh", "panels", "theme", "kiosk", "rotate", "rotate_by")
 DEFAULT_REFRESH = 60
@@ -74,13 +79,17 @@ def _seconds(
         seconds = int(text)
     except ValueError:
         notices.append(
-            f"The link's {name} '{text}' is not a whole number of seconds; using {default} s."
+            gettext(
+                "The link's {name} '{value}' is not a whole number of seconds; using {default} s."
+            ).format(name=name, value=text, default=default)
         )
         return default
     bounded = min(max(seconds, low), high)
     if bounded != seconds:
         notices.append(
-            f"The link's {name} must be {low}–{high} s, not {seconds}; using {bounded} s."
+            gettext(
+                "The link's {name} must be {low}–{high} s, not {value}; using {used} s."
+            ).format(name=name, low=low, high=high, value=seconds, used=bounded)
         )
     return bounded
 
@@ -93,7 +102,9 @@ def _choice(text: str | None, name: str, choices: Sequence[str], notices: list[s
     if value in choices:
         return value
     notices.append(
-        f"Unknown {name} '{text}' in the link (use {' or '.join(choices)}); using {choices[0]}."
+        gettext("Unknown {name} '{value}' in the link (use {choices}); using {default}.").format(
+            name=name, value=text, choices=gettext(" or ").join(choices), default=choices[0]
+        )
     )
     return choices[0]
 
@@ -103,12 +114,14 @@ def _panels(text: str | None, notices: list[str]) -> tuple[str, ...]:
         return tuple(PANELS)
     asked = {name.strip().lower() for name in text.split(",") if name.strip()}
     notices.extend(
-        f"Unknown panel '{name}' in the link; ignored (panels: {', '.join(PANELS)})."
+        gettext("Unknown panel '{value}' in the link; ignored (panels: {panels}).").format(
+            value=name, panels=", ".join(PANELS)
+        )
         for name in sorted(asked - PANELS.keys())
     )
     kept = tuple(name for name in PANELS if name in asked)
     if not kept:
-        notices.append("No known panel in the link; showing them all.")
+        notices.append(gettext("No known panel in the link; showing them all."))
         return tuple(PANELS)
     return kept
 

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from nps_core.contract.errors import NpsApiError
 from nps_core.data.fetch import ReviewSet
+from nps_core.present.formatting import format_date_as
+from nps_core.present.i18n import gettext
 
 __all__ = ["LastGood", "Shown", "Status", "board_status", "choose_shown", "clock"]
 
@@ -47,7 +49,7 @@ def choose_shown(
     failure = error if error is not None else result.error if result is not None else None
     copies = [copy for copy in (result, last_good) if copy is not None]
     newest = max(copies, key=_fetched_at) if copies else None
-    return Shown(newest, stale=True, problem=str(failure) if failure else "no answer")
+    return Shown(newest, stale=True, problem=str(failure) if failure else gettext("no answer"))
 
 
 class LastGood:
@@ -73,8 +75,7 @@ class LastGood:
 def clock(moment: datetime, tz: str, today: date) -> str:
     """ "14:05" today, "3 Mar 14:05" another day (a screen left on over a weekend)."""
     local = moment.astimezone(ZoneInfo(tz))
-    time_of_day = f"{local:%H:%M}"
-    return time_of_day if local.date() == today else f"{local.day} {local:%b} {time_of_day}"
+    return format_date_as(local, "time" if local.date() == today else "day and time")
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,11 @@ def board_status(shown: Sequence[Shown], tz: str, today: date) -> Status:
     problem = stale[0].problem if stale else None
     fetched = [_fetched_at(part.reviews) for part in shown if part.reviews is not None]
     if not fetched:
-        return Status("no data yet", stale=True, problem=problem)
+        return Status(gettext("no data yet"), stale=True, problem=problem)
     copies = [_fetched_at(part.reviews) for part in stale if part.reviews is not None]
     if copies:
-        return Status(f"stale since {clock(min(copies), tz, today)}", True, problem)
+        since = clock(min(copies), tz, today)
+        return Status(gettext("stale since {time}").format(time=since), True, problem)
     # A part with no copy at all (a comparison never fetched) is left out, and said why.
-    return Status(f"updated {clock(max(fetched), tz, today)}", bool(stale), problem)
+    updated = clock(max(fetched), tz, today)
+    return Status(gettext("updated {time}").format(time=updated), bool(stale), problem)
