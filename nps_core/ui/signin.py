@@ -18,6 +18,30 @@ from nps_core.ui.screens import share_screen
 __all__ = ["account_box", "screen_home", "show_gate"]
 
 _KEY_NO_ACCESS_LOGGED = "acc_no_access_logged"
+_KEY_RETURNED = "acc_returned"  # session state: the return after sign-in was offered
+
+# Streamlit's sign-in always comes back to the root, without the link's page and filters.
+# The sign-in page keeps where the visitor was in the tab's sessionStorage; the first page
+# after sign-in goes back there (once, and only to a path on this site).
+_REMEMBER_PLACE = """<script>
+(() => {
+  const here = window.location.pathname + window.location.search;
+  try { sessionStorage.setItem("nps_after_sign_in", here); } catch (e) {}
+})();
+</script>"""
+_RETURN_TO_PLACE = """<script>
+(() => {
+  let target = null;
+  try {
+    target = sessionStorage.getItem("nps_after_sign_in");
+    sessionStorage.removeItem("nps_after_sign_in");
+  } catch (e) {}
+  const here = window.location.pathname + window.location.search;
+  if (target && target.startsWith("/") && !target.startsWith("//") && target !== here) {
+    window.location.replace(target);
+  }
+})();
+</script>"""
 # A provider's table name as a person knows the company.
 _PROVIDER_NAMES = {"google": "Google", "microsoft": "Microsoft", "okta": "Okta"}
 # A role as the account box names it.
@@ -37,6 +61,7 @@ def _sign_in() -> None:
     st.write(
         gettext("The dashboard holds customers' reviews. Sign in with your work account to see it.")
     )
+    st.html(_REMEMBER_PLACE, unsafe_allow_javascript=True)
     names = providers()
     if not names:
         st.error(gettext("Sign-in is configured without a provider: see `[auth]` in the README."))
@@ -106,3 +131,7 @@ def account_box(visitor: Visitor) -> None:
     )
     _sign_out_button(box)
     share_screen(visitor)
+    if not st.session_state.get(_KEY_RETURNED):
+        st.session_state[_KEY_RETURNED] = True
+        with st.sidebar:
+            st.html(_RETURN_TO_PLACE, unsafe_allow_javascript=True)

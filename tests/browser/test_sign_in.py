@@ -233,6 +233,26 @@ def test_signing_out_ends_the_session_on_every_page(
         assert page.locator("[data-testid='stDataFrame']").count() == 0
 
 
+def test_a_link_followed_before_sign_in_opens_after_it(
+    signin_dashboard: SignInDashboard, guarded_page: Page
+) -> None:
+    """A manager follows a link (an alert's, a colleague's) while signed out: after the
+    provider's round trip the same page opens with the same filters, once."""
+    page, url = guarded_page, signin_dashboard.url
+    page.goto(f"{url}/comments?period=7d&group=detractor")
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize?**")
+    page.get_by_role("button", name=MANAGER, exact=True).click()
+    page.wait_for_url(re.compile(r".*/comments\?period=7d&group=detractor$"))
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Comments", exact=True)).to_be_visible()
+    page.goto(url)  # the place is used once: the root stays the root
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+    assert page.url.rstrip("/") == url
+
+
 def test_an_unsigned_wallboard_link_needs_sign_in(
     signin_dashboard: SignInDashboard, guarded_page: Page
 ) -> None:
