@@ -45,3 +45,12 @@ def pg_url(pg: PgCluster) -> Iterator[str]:
     """The SQLAlchemy URL of a new empty PostgreSQL database, dropped after the test."""
     with pg_database(pg) as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A state store's URL, once on each database it supports: a SQLite file in the
+    test's folder, an empty PostgreSQL database."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return f"sqlite:///{tmp_path / 'state.sqlite3'}"
