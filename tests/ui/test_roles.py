@@ -24,8 +24,8 @@ from nps_core.access.links import sign
 from nps_core.access.log import JsonAccessLog
 from nps_core.access.registry import JsonLinkRegistry
 from nps_core.access.stored import SqlAccessLog, SqlLinkRegistry
-from nps_core.data.state import open_state
 from nps_core.contract.wire import REVIEW_CONTACT_FIELDS
+from nps_core.data.state import open_state
 from nps_core.present.contacts import MASK
 from tests.support.apptest import ACCESS_SECRETS as SECRETS
 from tests.support.apptest import ADMIN, MANAGER, VIEWER, AppFactory, signed_in
