@@ -52,7 +52,12 @@ run: $(VENV)/.runtime $(CATALOGUES)
 	$(BIN)/python -m nps_core.ui.launch app.py --server.headless true \
 		--server.port $(PORT) --server.address $(ADDRESS)
 
-test: lint /usr/bin/chromium $(CATALOGUES)
+# The PostgreSQL tests start a throwaway cluster from Debian's server; never a download.
+/usr/bin/pg_ctlcluster:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
+
+test: lint /usr/bin/chromium /usr/bin/pg_ctlcluster $(CATALOGUES)
 	$(BIN)/python -m pytest
 
 # Style, the layer rules (import-linter, pyproject.toml) and the type checker.

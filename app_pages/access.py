@@ -31,7 +31,8 @@ st.caption(
     _(
         "The latest {n} records, newest first: pages opened, customers' contacts shown, "
         "exports, refused accounts and screen links. The whole log is `access-log.jsonl` "
-        "in the dashboard's data folder."
+        "in the dashboard's data folder, or the state store's `access_events` table when "
+        "`state_url` is set."
     ).format(n=format_count(LOG_ROWS))
 )
 st.dataframe(

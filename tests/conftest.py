@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: the bundled server on a loopback port."""
+"""Fixtures shared by the whole suite: the bundled server on a loopback port, a
+throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from nps_core.server import ServerHandle, ServerOptions, start_server
+from tests.support.postgres import PgCluster, pg_cluster, pg_database
 from tests.support.servers import ServerFactory
 from tests.support.shops import seed_shop
 
@@ -29,3 +31,26 @@ def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
             return stack.enter_context(start_server(db_path, ServerOptions(**options)))
 
         yield start
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgCluster]:
+    """One PostgreSQL cluster for the whole run, started on first use."""
+    with pg_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg: PgCluster) -> Iterator[str]:
+    """The SQLAlchemy URL of a new empty PostgreSQL database, dropped after the test."""
+    with pg_database(pg) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A state store's URL, once on each database it supports: a SQLite file in the
+    test's folder, an empty PostgreSQL database."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return f"sqlite:///{tmp_path / 'state.sqlite3'}"

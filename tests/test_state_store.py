@@ -1,5 +1,5 @@
-"""The state store over a real SQLite file: migrations, follow-ups with versions, the
-alert ledger, leases and control-band episodes."""
+"""The state store over a real SQLite file and a real PostgreSQL database: migrations,
+follow-ups with versions, the alert ledger, leases and control-band episodes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import argparse
 import io
 import threading
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -24,13 +23,8 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'state.sqlite3'}"
-
-
-@pytest.fixture
-def store(url: str) -> StateStore:
-    opened = open_state(url)
+def store(state_url: str) -> StateStore:
+    opened = open_state(state_url)
     yield opened
     opened.close()
 
@@ -38,8 +32,8 @@ def store(url: str) -> StateStore:
 # ------------------------------------------------------------------------- migrations
 
 
-def test_upgrade_from_empty_creates_the_schema_at_head(url: str) -> None:
-    store = open_state(url)
+def test_upgrade_from_empty_creates_the_schema_at_head(state_url: str) -> None:
+    store = open_state(state_url)
     try:
         tables = set(inspect(store.engine).get_table_names())
         assert {
@@ -86,34 +80,34 @@ def test_the_same_migrations_render_for_postgresql() -> None:
     assert "TIMESTAMP WITHOUT TIME ZONE" in ddl
 
 
-def test_downgrade_to_nothing_and_up_again(url: str) -> None:
-    store = open_state(url)
+def test_downgrade_to_nothing_and_up_again(state_url: str) -> None:
+    store = open_state(state_url)
     with store.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
     assert set(inspect(store.engine).get_table_names()) == {"alembic_version"}
     store.close()
-    again = open_state(url)
+    again = open_state(state_url)
     assert current_revision(again.engine) == head_revision()
     again.close()
 
 
-def test_reopening_is_idempotent_and_keeps_the_data(url: str) -> None:
-    first = open_state(url)
+def test_reopening_is_idempotent_and_keeps_the_data(state_url: str) -> None:
+    first = open_state(state_url)
     saved = first.followups.save(SOURCE, FollowUp(7), Change(owner="ann"), "ann")
     first.close()
     for _ in range(2):
-        again = open_state(url)
+        again = open_state(state_url)
         assert current_revision(again.engine) == head_revision()
         assert again.followups.get(SOURCE, 7) == saved
         again.close()
 
 
-def test_processes_opening_a_new_store_at_once_all_succeed(url: str) -> None:
+def test_processes_opening_a_new_store_at_once_all_succeed(state_url: str) -> None:
     errors: list[BaseException] = []
 
     def open_one() -> None:
         try:
-            open_state(url).close()
+            open_state(state_url).close()
         except BaseException as error:  # collected for the assertion below
             errors.append(error)
 
@@ -161,9 +155,9 @@ def test_an_empty_value_clears_a_field(store: StateStore) -> None:
 
 
 def test_the_second_of_two_saves_from_the_same_version_conflicts(
-    url: str, store: StateStore
+    state_url: str, store: StateStore
 ) -> None:
-    other = open_state(url)  # a second dashboard process
+    other = open_state(state_url)  # a second dashboard process
     try:
         seen = store.followups.save(SOURCE, FollowUp(5), Change(owner="ann"), "ann")
         store.followups.save(SOURCE, seen, Change(status="contacted"), "ann")
@@ -248,8 +242,8 @@ def test_a_sent_row_is_never_due_again_and_an_interrupted_one_is_in_doubt(
     assert left.attempts == 1
 
 
-def test_failures_back_off_exponentially_then_give_up(url: str) -> None:
-    store = open_state(url, Backoff(base=timedelta(seconds=30), max_attempts=4))
+def test_failures_back_off_exponentially_then_give_up(state_url: str) -> None:
+    store = open_state(state_url, Backoff(base=timedelta(seconds=30), max_attempts=4))
     try:
         ledger = store.ledger
         ledger.record("d:1", "detractor", {}, ["a"], now=T0)
@@ -285,8 +279,8 @@ def test_a_lease_has_one_holder_until_it_expires(store: StateStore) -> None:
     assert leases.acquire("deliver:a", "w3", ttl, T0 + timedelta(seconds=112))
 
 
-def test_of_many_workers_racing_for_a_lease_exactly_one_wins(url: str) -> None:
-    stores = [open_state(url) for _ in range(6)]
+def test_of_many_workers_racing_for_a_lease_exactly_one_wins(state_url: str) -> None:
+    stores = [open_state(state_url) for _ in range(6)]
     won: list[str] = []
     barrier = threading.Barrier(len(stores))
 
@@ -319,3 +313,13 @@ def test_a_segment_has_one_open_episode_at_a_time(store: StateStore) -> None:
     assert episodes.open_ones(SOURCE) == {}
     later = episodes.open(SOURCE, "web|delivery", -30.0, -5.0, T0 + timedelta(days=2))
     assert later.id != first.id
+
+
+def test_a_plain_postgresql_url_means_psycopg_3(pg_url: str) -> None:
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    opened = open_state(plain)
+    try:
+        assert opened.engine.dialect.driver == "psycopg"
+        assert current_revision(opened.engine) == head_revision()
+    finally:
+        opened.close()

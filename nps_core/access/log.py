@@ -5,8 +5,10 @@ page, the event — ``page`` (a page opened), ``contacts`` (customers' contacts 
 ``export`` (a CSV downloaded), ``no_access`` (an account not on the list),
 ``screen_link`` / ``revoke`` (an admin's work on screen links) — and a few details.
 Nothing secret is written: no token, no cookie, no link signature, no customer's
-contact. Lines are appended under an exclusive lock, so several dashboard processes
-share one log without interleaving.
+contact. ``JsonAccessLog`` appends lines to a file under an exclusive lock, so several
+dashboard processes on one folder share it without interleaving; with a state store
+configured, ``nps_core.access.stored.SqlAccessLog`` keeps the same records for every
+replica.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["EVENTS", "AccessEvent", "AccessLog"]
+__all__ = ["EVENTS", "AccessEvent", "AccessLog", "JsonAccessLog", "stamped"]
 
 EVENTS: tuple[str, ...] = ("page", "contacts", "export", "no_access", "screen_link", "revoke")
 
@@ -38,21 +40,33 @@ class AccessEvent:
             raise ValueError(f"unknown access event {self.event!r}")
 
 
-class AccessLog:
-    """Appends to and reads one JSON Lines file."""
+def stamped(event: AccessEvent, now: datetime | None = None) -> dict[str, Any]:
+    """The record of ``event`` as the log keeps it, with its time (UTC, ISO 8601)."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    return {**asdict(event), "time": stamp}
+
+
+class AccessLog(Protocol):
+    """All the dashboard asks of the access log."""
+
+    def append(self, event: AccessEvent, *, now: datetime | None = None) -> None: ...
+
+    def latest(self, limit: int) -> list[dict[str, Any]]: ...
+
+
+class JsonAccessLog:
+    """``AccessLog`` in one JSON Lines file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def append(self, event: AccessEvent, *, now: datetime | None = None) -> None:
-        stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-        record = {**asdict(event), "time": stamp}
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        line = json.dumps(stamped(event, now), ensure_ascii=False, sort_keys=True, default=str)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as out:
             fcntl.flock(out, fcntl.LOCK_EX)
             try:
-                out.write(line)
+                out.write(line + "\n")
                 out.flush()
             finally:
                 fcntl.flock(out, fcntl.LOCK_UN)

@@ -107,6 +107,14 @@ def link_key() -> str | None:
 
 @st.cache_resource
 def link_registry() -> LinkRegistry:
+    """In the state store when one is configured (a link revoked on one replica is refused
+    by all), else a file in the data folder."""
+    from nps_core.ui.data import get_settings, get_state  # ui.data imports this module
+
+    if get_settings().state_url:
+        from nps_core.access.stored import SqlLinkRegistry
+
+        return SqlLinkRegistry(get_state().engine)
     return JsonLinkRegistry(data_dir() / "screen-links.json")
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 import streamlit as st
 
-from nps_core.access.log import AccessEvent, AccessLog
+from nps_core.access.log import AccessEvent, AccessLog, JsonAccessLog
 from nps_core.access.roles import Role
 from nps_core.data.settings import data_dir
 from nps_core.ui.access import Visitor
+from nps_core.ui.data import get_settings, get_state
 
 __all__ = ["access_log", "logged_export", "note_contacts", "note_page", "record"]
 
@@ -25,7 +26,13 @@ _KEY_VIEWS = "acc_logged_views"  # session state: contact views already logged
 
 @st.cache_resource
 def access_log() -> AccessLog:
-    return AccessLog(data_dir() / "access-log.jsonl")
+    """In the state store when one is configured (every replica's visitors in one log),
+    else a file in the data folder."""
+    if get_settings().state_url:
+        from nps_core.access.stored import SqlAccessLog
+
+        return SqlAccessLog(get_state().engine)
+    return JsonAccessLog(data_dir() / "access-log.jsonl")
 
 
 def _event(visitor: Visitor, page: str, event: str, detail: dict[str, Any]) -> AccessEvent:

@@ -25,11 +25,11 @@ def detractors(count: int) -> list[dict]:
 
 
 def test_kill_9_mid_batch_then_restart_notifies_every_detractor_exactly_once(
-    server_factory: ServerFactory, tmp_path: Path
+    server_factory: ServerFactory, tmp_path: Path, state_url: str
 ) -> None:
     count = 20
     server = server_factory(detractors(count))
-    env = worker_env(tmp_path, server)
+    env = worker_env(tmp_path, server, state_url)
     args = ["watch", "--once", "--no-bands", "--lease-seconds", "2"]
     with webhook_receiver(delay=0.4) as receiver:  # a slow service: messages are in flight
         worker = start_worker(
@@ -54,7 +54,7 @@ def test_kill_9_mid_batch_then_restart_notifies_every_detractor_exactly_once(
         copies = [d.body["message"] for d in receiver.deliveries if d.key == key]
         assert REPEAT_NOTE not in copies[0]
         assert copies[1].endswith(REPEAT_NOTE)
-    assert ledger_counts(tmp_path) == {"pending": 0, "sent": count, "failed": 0}
+    assert ledger_counts(tmp_path, state_url) == {"pending": 0, "sent": count, "failed": 0}
 
 
 def test_a_failing_receiver_is_retried_with_backoff_until_it_takes_the_message(
@@ -110,11 +110,11 @@ def test_a_message_that_keeps_failing_is_marked_failed_and_reported(
 
 
 def test_two_workers_at_once_never_both_deliver(
-    server_factory: ServerFactory, tmp_path: Path
+    server_factory: ServerFactory, tmp_path: Path, state_url: str
 ) -> None:
     count = 15
     server = server_factory(detractors(count))
-    env = worker_env(tmp_path, server)
+    env = worker_env(tmp_path, server, state_url)
     with webhook_receiver(delay=0.05) as receiver:
         args = [
             "watch",

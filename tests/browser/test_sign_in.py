@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nps_core.access.links import verify
-from nps_core.access.log import AccessLog
+from nps_core.access.log import JsonAccessLog
 from nps_core.access.registry import JsonLinkRegistry
 from nps_core.contract.wire import REVIEW_CONTACT_FIELDS
 from nps_core.present.contacts import MASK
@@ -92,7 +92,7 @@ def download_csv(page: Page) -> tuple[list[str], list[dict[str, str]], str]:
 
 
 def log_events(dashboard: SignInDashboard, account: str) -> list[dict]:
-    records = AccessLog(dashboard.data_dir / "access-log.jsonl").latest(10_000)
+    records = JsonAccessLog(dashboard.data_dir / "access-log.jsonl").latest(10_000)
     return [record for record in records if record["account"] == account]
 
 

@@ -23,11 +23,15 @@ __all__ = ["PUBLIC_URL", "ledger_counts", "recent", "run_worker", "start_worker"
 PUBLIC_URL = "http://dashboard.test"
 
 
-def worker_env(folder: Path, server: ServerHandle | None = None, **extra: str) -> dict[str, str]:
+def worker_env(
+    folder: Path, server: ServerHandle | None = None, state_url: str = "", **extra: str
+) -> dict[str, str]:
     """A worker's environment: the test shop on ``server`` (demo mode without one), its
-    data folder (cache and state store) under ``folder``."""
+    data folder (cache, and the state store unless ``state_url`` names one) under ``folder``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NPS_")}
     env.update(HOME=str(folder), NPS_DATA_DIR=str(folder / "data"), NPS_PUBLIC_URL=PUBLIC_URL)
+    if state_url:
+        env.update(NPS_STATE_URL=state_url)
     if server is not None:
         env.update(NPS_API_URL=server.url, NPS_SHOP_ID=SHOP_ID, NPS_SHOP_SECRET=SHOP_SECRET)
     env.update(extra)
@@ -70,9 +74,10 @@ def recent(minutes: float, rate: int, **fields: Any) -> dict[str, Any]:
     return row
 
 
-def ledger_counts(folder: Path) -> dict[str, int]:
-    """Pending, sent and failed messages in the ledger of the worker run in ``folder``."""
-    store = open_state(f"sqlite:///{folder / 'data' / 'state.sqlite3'}")
+def ledger_counts(folder: Path, state_url: str = "") -> dict[str, int]:
+    """Pending, sent and failed messages in the ledger of the worker run in ``folder``
+    (or on ``state_url``)."""
+    store = open_state(state_url or f"sqlite:///{folder / 'data' / 'state.sqlite3'}")
     try:
         return store.ledger.counts()
     finally:

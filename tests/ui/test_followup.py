@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nps_core.access.log import AccessLog
+from nps_core.access.log import JsonAccessLog
 from nps_core.present.followup import STATUS_LABELS
 from nps_core.present.submit import escape_markdown
 from tests.support.apptest import AppFactory, signed_in
@@ -147,7 +147,7 @@ def test_a_manager_acts_under_her_own_name_and_the_page_is_logged(
     assert app.text_input(key="fu_owner").value == "ann@shop.example"
     saved_by = f"last saved by {escape_markdown('ann@shop.example')}"
     assert any(saved_by in c.value for c in app.main.caption)
-    log = AccessLog(tmp_path / "data" / "access-log.jsonl").latest(10)
+    log = JsonAccessLog(tmp_path / "data" / "access-log.jsonl").latest(10)
     assert ("ann@shop.example", "manager", "Follow-up", "contacts") in {
         (r["account"], r["role"], r["page"], r["event"]) for r in log
     }

@@ -21,9 +21,11 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
 from nps_core.access.links import sign
-from nps_core.access.log import AccessLog
+from nps_core.access.log import JsonAccessLog
 from nps_core.access.registry import JsonLinkRegistry
+from nps_core.access.stored import SqlAccessLog, SqlLinkRegistry
 from nps_core.contract.wire import REVIEW_CONTACT_FIELDS
+from nps_core.data.state import open_state
 from nps_core.present.contacts import MASK
 from tests.support.apptest import ACCESS_SECRETS as SECRETS
 from tests.support.apptest import ADMIN, MANAGER, VIEWER, AppFactory, signed_in
@@ -151,7 +153,7 @@ def test_contacts_shown_and_pages_opened_are_logged(
 ) -> None:
     app = app_factory(PAGES["comments"][0], secrets=SECRETS, user=signed_in(MANAGER))
     app.run()  # a rerun of the same view is not a new view
-    records = AccessLog(data_dir / "access-log.jsonl").latest(100)
+    records = JsonAccessLog(data_dir / "access-log.jsonl").latest(100)
     events = [(r["account"], r["role"], r["page"], r["event"]) for r in reversed(records)]
     assert events == [
         (MANAGER, "manager", "Overview", "page"),
@@ -203,7 +205,7 @@ def test_an_account_not_on_the_list_sees_no_access_naming_it(
     app.switch_page(PAGES["overview"][0]).run()
     assert titles(app) == ["No access"]
     assert not app.metric
-    records = AccessLog(data_dir / "access-log.jsonl").latest(10)
+    records = JsonAccessLog(data_dir / "access-log.jsonl").latest(10)
     assert [(r["account"], r["role"], r["event"]) for r in records] == [
         ("stranger@else.org", "none", "no_access")
     ]
@@ -278,7 +280,7 @@ def test_a_signed_screen_link_shows_the_wallboard_alone(
     for name in ("overview", "comments", "submit", "followup", "access"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(PAGES[name][0])
-    newest = AccessLog(data_dir / "access-log.jsonl").latest(1)
+    newest = JsonAccessLog(data_dir / "access-log.jsonl").latest(1)
     assert [(r["account"], r["role"], r["page"]) for r in newest] == [
         ("screen:Screen-0001", "screen", "Wallboard")
     ]
@@ -305,6 +307,27 @@ def test_a_revoked_screen_link_is_refused(app_factory: AppFactory, data_dir: Pat
     app = app_factory(PAGES["wallboard"][0], secrets=SECRETS, **screen_query())
     assert titles(app) == ["Not available"]
     assert "revoked" in app.error[0].value
+
+
+def test_replicas_on_one_state_store_share_revocations_and_the_log(
+    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch, pg_url: str
+) -> None:
+    """With ``state_url`` set, a link revoked on another replica is refused here, and this
+    replica's visitors are in the team's one log."""
+    monkeypatch.setenv("NPS_STATE_URL", pg_url)
+    store = open_state(pg_url)  # another replica's view of the state store
+    try:
+        opened = app_factory(PAGES["wallboard"][0], secrets=SECRETS, **screen_query())
+        assert titles(opened) != ["Not available"]
+        SqlLinkRegistry(store.engine).revoke("Screen-0001")
+        refused = app_factory(PAGES["wallboard"][0], secrets=SECRETS, **screen_query())
+        assert titles(refused) == ["Not available"]
+        assert "revoked" in refused.error[0].value
+        app_factory(PAGES["overview"][0], secrets=SECRETS, user=signed_in(VIEWER))
+        logged = SqlAccessLog(store.engine).latest(10)
+        assert (logged[0]["account"], logged[0]["event"]) == (VIEWER, "page")
+    finally:
+        store.close()
 
 
 def test_without_a_link_key_no_screen_link_is_honoured(app_factory: AppFactory) -> None:

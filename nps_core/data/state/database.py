@@ -84,8 +84,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
+    if parsed.drivername == "postgresql":  # SQLAlchemy would pick psycopg2, not installed
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True)
     memory = parsed.database in (None, "", ":memory:")
     if not memory:
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)

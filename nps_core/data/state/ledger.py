@@ -83,7 +83,9 @@ def insert_absent(
         statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     else:  # pragma: no cover - the two databases the store supports
         raise NotImplementedError(connection.dialect.name)
-    return sum(connection.execute(statement, dict(row)).rowcount for row in rows)
+    # Counted by RETURNING: psycopg reports no rowcount (-1) for such an insert.
+    statement = statement.returning(table.c[keys[0]])
+    return sum(len(connection.execute(statement, dict(row)).all()) for row in rows)
 
 
 class AlertLedger:

@@ -32,12 +32,15 @@ from sqlalchemy.types import TypeDecorator
 __all__ = [
     "ALERT_STATUSES",
     "FOLLOWUP_STATUSES",
+    "access_events",
     "alert_episodes",
     "alert_events",
     "followups",
     "leases",
     "metadata",
     "pinned_themes",
+    "revoked_links",
+    "screen_links",
 ]
 
 FOLLOWUP_STATUSES = ("new", "contacted", "resolved", "unreachable")
@@ -166,4 +169,37 @@ pinned_themes = Table(
     Column("pinned_at", UtcDateTime, nullable=False),
     UniqueConstraint("source", "position"),
     UniqueConstraint("source", "name"),
+)
+
+# The wall-screen links an admin made (never their signature: it is not a password list).
+screen_links = Table(
+    "screen_links",
+    metadata,
+    Column("link_id", String(64), primary_key=True),
+    Column("label", String(255), nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", String(40), nullable=False),  # ISO 8601, as the link records it
+    Column("expires", BigInteger, nullable=False),  # seconds since the epoch
+    Column("params", Text, nullable=False),  # a JSON object: the board's parameters
+)
+
+# Revoked screen links: every replica refuses them from the next page load on.
+revoked_links = Table(
+    "revoked_links",
+    metadata,
+    Column("link_id", String(64), primary_key=True),
+    Column("revoked_at", UtcDateTime, nullable=False),
+)
+
+# The access log: who saw what, only ever appended (``nps_core.access.log``).
+access_events = Table(
+    "access_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("time", UtcDateTime, nullable=False),
+    Column("account", String(320), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("page", String(64), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("detail", Text, nullable=False),  # a JSON object
 )
