@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Text, func, literal_column, select, text
 
 from nps_core.contract.validation import identity_of
 from nps_core.contract.wire import CREATE_FIELDS, CREATE_TEXT_FIELDS, REVIEW_FIELDS
 from nps_core.server.database import Database
+from nps_core.server.schema import REPLACE_KEY, reviews
 
 __all__ = [
     "DAY_MS",
@@ -44,27 +46,59 @@ REVIEW_TEXTS: tuple[str, ...] = tuple(
 
 # What the API returns; query_reviews yields dicts with these keys.
 _API_COLUMNS = ("id", "created_ms", "channel", "category", "rate", "comment", "client_id")
-_API_SELECT = ", ".join((*_API_COLUMNS, "email", "phone"))
+_API_KEYS = (*_API_COLUMNS, "email", "phone")
+# What all_reviews yields: every column but the replace rule's key.
+_ALL_KEYS = ("id", "shop_id", *REVIEW_COLUMNS)
 
-# created_ms as the vendor writes it, 2023-07-21T02:35:06.374Z: floor division keeps
-# times before 1970 right, where SQLite's integer division would round toward zero.
-_ISO_MS_SQL = (
+# Each review as the API's JSON object, written by the database itself: five times
+# faster than building dicts and dumping them, and integers such as client ids stay
+# exact. created_at as the vendor writes it, 2023-07-21T02:35:06.374Z.
+_SQLITE_ISO_MS = (
+    # Floor division keeps times before 1970 right (SQLite's rounds toward zero).
     "strftime('%Y-%m-%dT%H:%M:%S', (created_ms - (created_ms % 1000 + 1000) % 1000) / 1000,"
     " 'unixepoch') || printf('.%03dZ', (created_ms % 1000 + 1000) % 1000)"
 )
-_JSON_FIELDS = (
-    "'id', id, 'channel', channel, 'category', category, 'rate', rate, 'comment', comment,"
-    " 'client_id', client_id, 'client', client_id, 'email', email, 'phone', phone,"
-    f" 'created_at', {_ISO_MS_SQL}"
+_POSTGRESQL_ISO_MS = (
+    # Exact: an interval counts microseconds in 64 bits.
+    "to_char(TIMESTAMP '1970-01-01' + created_ms * INTERVAL '1 millisecond',"
+    ' \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')'
 )
-_LEGACY_JSON_FIELDS = (
-    "'id', id, 'client', client_id, 'rate', rate, 'channel', channel, 'category', category,"
-    " 'comment', comment"
+# The API's review objects, key by key: the legacy form (the seed page's), and today's.
+_LEGACY_JSON = (
+    ("id", "id"),
+    ("client", "client_id"),
+    ("rate", "rate"),
+    ("channel", "channel"),
+    ("category", "category"),
+    ("comment", "comment"),
 )
-_INSERT_REVIEW = (
-    f"INSERT INTO reviews (shop_id, {', '.join(REVIEW_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(REVIEW_COLUMNS) + 1))})"
+_JSON = (
+    ("id", "id"),
+    ("channel", "channel"),
+    ("category", "category"),
+    ("rate", "rate"),
+    ("comment", "comment"),
+    ("client_id", "client_id"),
+    ("client", "client_id"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("created_at", "{iso}"),
 )
+
+
+def _json_objects(sqlite: bool, legacy: bool) -> ColumnElement[str]:
+    """Each row as the text of the API's JSON object, in this database's SQL."""
+    iso = _SQLITE_ISO_MS if sqlite else _POSTGRESQL_ISO_MS
+    fields = [(key, value.format(iso=iso)) for key, value in (_LEGACY_JSON if legacy else _JSON)]
+    if sqlite:
+        pairs = ", ".join(f"'{key}', {value}" for key, value in fields)
+        return literal_column(f"json_object({pairs})", Text)
+    # PostgreSQL's json_build_object spaces its output ({"id" : 1}); this writes it as
+    # compactly as SQLite does, each value encoded by to_json.
+    members = " || ',' || ".join(
+        f"""'"{key}":' || coalesce(to_json({value})::text, 'null')""" for key, value in fields
+    )
+    return literal_column(f"'{{' || {members} || '}}'", Text)
 
 
 def now_ms() -> int:
@@ -94,13 +128,36 @@ def _stored(shop_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# After a bulk insert: the first review (lowest id) of each person, segment and UTC day
+# that no review holds the key of yet takes it, so that a later review through the API
+# replaces it, as it always did; the others keep NULL and are stored as given.
+_DAY_SQL = f"(created_ms - ((created_ms % {DAY_MS}) + {DAY_MS}) % {DAY_MS}) / {DAY_MS}"
+_TAKE_REPLACE_KEYS = text(
+    f"UPDATE reviews SET replace_day = {_DAY_SQL} WHERE id IN ("
+    "SELECT MIN(id) FROM reviews WHERE shop_id = :shop_id AND identity IS NOT NULL "
+    f"GROUP BY identity, channel, category, {_DAY_SQL} HAVING COUNT(replace_day) = 0)"
+)
+
+
+def _day(ms: int) -> int:
+    """The UTC day of ``ms``, in days since 1970 (floor division: before 1970 too)."""
+    return ms // DAY_MS
+
+
 class ReviewStore(Database):
     """Reviews: written one by one (the API) or in bulk (imports, the demo), read filtered."""
 
-    def __init__(self, db_path: str | Path, *, clock: Callable[[], int] = now_ms) -> None:
+    def __init__(self, target: str | Path, *, clock: Callable[[], int] = now_ms) -> None:
         # Milliseconds since the epoch for new reviews; tests replace it to move days.
         self.clock = clock
-        super().__init__(db_path)
+        super().__init__(target)
+        insert = self.insert(reviews)
+        # The replace rule: the same person, channel, category and day meet on the
+        # unique key, and the later review's values replace the earlier's in place.
+        self._upsert = insert.on_conflict_do_update(
+            index_elements=list(REPLACE_KEY),
+            set_={c: insert.excluded[c] for c in REVIEW_COLUMNS},
+        ).returning(reviews.c.id)
 
     def create_review(
         self,
@@ -126,23 +183,12 @@ class ReviewStore(Database):
             shop_id,
             row | {"created_ms": ms, "channel": channel, "category": category, "rate": rate},
         )
-        day_start = ms - ms % DAY_MS
+        replace_day = _day(ms) if values["identity"] is not None else None
         with self.transaction() as con:
-            existing = None
-            if values["identity"] is not None:
-                existing = con.execute(
-                    "SELECT id FROM reviews WHERE shop_id = ? AND identity = ? AND channel = ? "
-                    "AND category = ? AND created_ms >= ? AND created_ms < ? ORDER BY id LIMIT 1",
-                    (shop_id, values["identity"], channel, category, day_start, day_start + DAY_MS),
-                ).fetchone()
-            if existing is not None:
-                sets = ", ".join(f"{c} = ?" for c in REVIEW_COLUMNS)
-                con.execute(
-                    f"UPDATE reviews SET {sets} WHERE id = ?", (*values.values(), existing[0])
-                )
-                return int(existing[0])
-            cur = con.execute(_INSERT_REVIEW, (shop_id, *values.values()))
-            return int(cur.lastrowid or 0)
+            found = con.execute(
+                self._upsert, {"shop_id": shop_id, **values, "replace_day": replace_day}
+            )
+            return int(found.scalar_one())
 
     def insert_reviews_bulk(self, shop_id: str, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert rows as given (no replace rule), all in one transaction; returns the count.
@@ -150,13 +196,13 @@ class ReviewStore(Database):
         Each row maps REVIEW_COLUMNS to values (missing keys are NULL); `identity` and
         `client_id` are derived from did/email/phone when absent.
         """
+        values = [{"shop_id": shop_id, **_stored(shop_id, row)} for row in rows]
         with self.transaction() as con:
             self._require_shop(con, shop_id)
-            before = con.total_changes
-            con.executemany(
-                _INSERT_REVIEW, ((shop_id, *_stored(shop_id, row).values()) for row in rows)
-            )
-            return con.total_changes - before
+            if values:
+                con.execute(reviews.insert(), values)
+                con.execute(_TAKE_REPLACE_KEYS, {"shop_id": shop_id})
+            return len(values)
 
     @staticmethod
     def _filters(
@@ -165,19 +211,17 @@ class ReviewStore(Database):
         end_ms: int | None,
         channel: str | None,
         category: str | None,
-    ) -> tuple[str, list[Any]]:
-        where = ["shop_id = ?"]
-        params: list[Any] = [shop_id]
-        for clause, value in (
-            ("created_ms >= ?", start_ms),
-            ("created_ms < ?", end_ms),
-            ("channel = ?", channel),
-            ("category = ?", category),
-        ):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
-        return " AND ".join(where), params
+    ) -> list[ColumnElement[bool]]:
+        where = [reviews.c.shop_id == shop_id]
+        if start_ms is not None:
+            where.append(reviews.c.created_ms >= start_ms)
+        if end_ms is not None:
+            where.append(reviews.c.created_ms < end_ms)
+        if channel is not None:
+            where.append(reviews.c.channel == channel)
+        if category is not None:
+            where.append(reviews.c.category == category)
+        return where
 
     def query_reviews(
         self,
@@ -193,9 +237,10 @@ class ReviewStore(Database):
         Each dict has id, created_ms, channel, category, rate, comment, client_id,
         email and phone.
         """
-        rows = self._select(_API_SELECT, shop_id, start_ms, end_ms, channel, category, limit)
-        keys = (*_API_COLUMNS, "email", "phone")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        columns = [reviews.c[name] for name in _API_KEYS]
+        query = self._select(columns, shop_id, start_ms, end_ms, channel, category, limit)
+        with self.reading() as con:
+            return [dict(row._mapping) for row in con.execute(query)]
 
     def reviews_json(
         self,
@@ -208,34 +253,26 @@ class ReviewStore(Database):
         *,
         legacy: bool = False,
     ) -> str:
-        """The reviews ``query_reviews`` selects, as the API's JSON array text.
-
-        SQLite writes each object (json_object, in C): five times faster than building
-        dicts and dumping them, and integers such as client ids stay exact.
-        """
-        fields = _LEGACY_JSON_FIELDS if legacy else _JSON_FIELDS
-        rows = self._select(
-            f"json_object({fields})", shop_id, start_ms, end_ms, channel, category, limit
-        )
-        return "[" + ",".join(row[0] for row in rows) + "]"
+        """The reviews ``query_reviews`` selects, as the API's JSON array text."""
+        objects = _json_objects(self.sqlite, legacy)
+        query = self._select([objects], shop_id, start_ms, end_ms, channel, category, limit)
+        with self.reading() as con:
+            return "[" + ",".join(con.execute(query).scalars()) + "]"
 
     def _select(
         self,
-        columns: str,
+        columns: Sequence[ColumnElement[Any]],
         shop_id: str,
         start_ms: int | None,
         end_ms: int | None,
         channel: str | None,
         category: str | None,
         limit: int | None,
-    ) -> sqlite3.Cursor:
+    ) -> Select[Any]:
         """``columns`` of the selected reviews, ascending by id, the first ``limit``."""
-        where, params = self._filters(shop_id, start_ms, end_ms, channel, category)
-        sql = f"SELECT {columns} FROM reviews WHERE {where} ORDER BY id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return self._conn().execute(sql, params)
+        where = self._filters(shop_id, start_ms, end_ms, channel, category)
+        query = select(*columns).where(*where).order_by(reviews.c.id)
+        return query if limit is None else query.limit(limit)
 
     def count_reviews(
         self,
@@ -245,17 +282,16 @@ class ReviewStore(Database):
         channel: str | None = None,
         category: str | None = None,
     ) -> int:
-        where, params = self._filters(shop_id, start_ms, end_ms, channel, category)
-        return int(
-            self._conn()
-            .execute(f"SELECT COUNT(*) FROM reviews WHERE {where}", params)
-            .fetchone()[0]
-        )
+        where = self._filters(shop_id, start_ms, end_ms, channel, category)
+        with self.reading() as con:
+            return int(con.execute(select(func.count()).where(*where)).scalar_one())
 
     def all_reviews(self, shop_id: str) -> list[dict[str, Any]]:
         """Every stored column of every review of a shop, ascending by id (for tests)."""
-        cur = self._conn().execute(
-            "SELECT * FROM reviews WHERE shop_id = ? ORDER BY id", (shop_id,)
+        query = (
+            select(*(reviews.c[name] for name in _ALL_KEYS))
+            .where(reviews.c.shop_id == shop_id)
+            .order_by(reviews.c.id)
         )
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur]
+        with self.reading() as con:
+            return [dict(row._mapping) for row in con.execute(query)]

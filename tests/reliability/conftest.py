@@ -1,21 +1,33 @@
-"""Fixtures of the reliability tests: one server per module over the contract-test shop."""
+"""Fixtures of the reliability tests: one server per module over the contract-test shop,
+on each kind of database."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import httpx
 import pytest
 
 from nps_core.server import ServerHandle, Store
+from tests.support.databases import SERVER_DATABASES, ServerDatabases
 from tests.support.shops import clear_reviews, serve_example_shops, stored_reviews
 
 
+@pytest.fixture(scope="session", params=SERVER_DATABASES)
+def server_db(request: pytest.FixtureRequest) -> str:
+    """The server's reliability tests run on each kind of database."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+def api(
+    server_db: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerHandle]:
     """The default server over the vendor example shop (``serve_example_shops``)."""
-    with serve_example_shops(tmp_path_factory.mktemp("api")) as handle:
-        yield handle
+    with ExitStack() as stack:
+        databases = ServerDatabases(server_db, request, tmp_path_factory.mktemp("api"), stack)
+        yield stack.enter_context(serve_example_shops(databases()))
 
 
 @pytest.fixture

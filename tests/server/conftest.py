@@ -1,4 +1,5 @@
-"""Fixtures of the server tests: a real SQLite file and uvicorn on a loopback port."""
+"""Fixtures of the server tests: a real database (each test runs on SQLite and on
+PostgreSQL) and uvicorn on a loopback port."""
 
 from __future__ import annotations
 
@@ -12,17 +13,25 @@ import pytest
 
 from nps_core.server import ServerHandle, ServerOptions, Store, start_server
 from nps_core.server.store import now_ms
+from tests.support.databases import SERVER_DATABASES, ServerDatabases
 from tests.support.servers import ServerFactory
 from tests.support.shops import clear_reviews, serve_example_shops, write_example_shops
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return write_example_shops(tmp_path / "nps.sqlite3")
+@pytest.fixture(scope="session", params=SERVER_DATABASES)
+def server_db(request: pytest.FixtureRequest) -> str:
+    """Every server test runs on each kind of database."""
+    return str(request.param)
 
 
 @pytest.fixture
-def start(db_path: Path) -> Iterator[ServerFactory]:
+def db_path(server_databases: ServerDatabases) -> str | Path:
+    """The example shops in a new database: a SQLite file's path or a PostgreSQL URL."""
+    return write_example_shops(server_databases())
+
+
+@pytest.fixture
+def start(db_path: str | Path) -> Iterator[ServerFactory]:
     """Start a server on the seeded database with the given ServerOptions fields."""
     with ExitStack() as stack:
 
@@ -33,10 +42,13 @@ def start(db_path: Path) -> Iterator[ServerFactory]:
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+def shared_server(
+    server_db: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerHandle]:
     """One default server per test module: starting and stopping costs ~0.2 s each."""
-    with serve_example_shops(tmp_path_factory.mktemp("shared")) as handle:
-        yield handle
+    with ExitStack() as stack:
+        databases = ServerDatabases(server_db, request, tmp_path_factory.mktemp("shared"), stack)
+        yield stack.enter_context(serve_example_shops(databases()))
 
 
 @pytest.fixture
