@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, Text, func, literal, select
+from sqlalchemy import Connection, Table, Text, bindparam, func, literal, select
 
 from nps_core.contract.models import Category, Channel
 from nps_core.contract.wire import CATEGORY_TEXTS
@@ -83,11 +83,24 @@ def _put_category(
     return _upsert(db, con, categories, values | {t: texts.get(t) for t in CATEGORY_TEXTS}, name)
 
 
-_CATEGORY_COLUMNS = (
-    categories.c.id,
-    categories.c.code,
-    categories.c.name,
-    *(categories.c[t] for t in CATEGORY_TEXTS),
+# The reads of every request, built once (building a statement costs more than running
+# it); the shop is the parameter.
+_SHOP = shops.select().where(shops.c.shop_id == bindparam("shop_id"))
+_CHANNELS = (
+    select(channels.c.id, channels.c.code, channels.c.name, channels.c.active)
+    .where(channels.c.shop_id == bindparam("shop_id"))
+    .order_by(channels.c.id)
+)
+_CATEGORIES = (
+    select(
+        categories.c.id,
+        categories.c.code,
+        categories.c.name,
+        *(categories.c[t] for t in CATEGORY_TEXTS),
+        categories.c.active,
+    )
+    .where(categories.c.shop_id == bindparam("shop_id"))
+    .order_by(categories.c.id)
 )
 
 
@@ -117,7 +130,7 @@ class ShopStore(Database):
 
     def get_shop(self, shop_id: str) -> Shop | None:
         with self.reading() as con:
-            row = con.execute(shops.select().where(shops.c.shop_id == shop_id)).first()
+            row = con.execute(_SHOP, {"shop_id": shop_id}).first()
         return Shop(*row) if row else None
 
     def shops(self) -> list[Shop]:
@@ -159,23 +172,13 @@ class ShopStore(Database):
 
     def all_channels(self, shop_id: str) -> list[tuple[Channel, bool]]:
         """Every channel with its active flag (for tools and tests)."""
-        query = (
-            select(channels.c.id, channels.c.code, channels.c.name, channels.c.active)
-            .where(channels.c.shop_id == shop_id)
-            .order_by(channels.c.id)
-        )
         with self.reading() as con:
-            rows = con.execute(query).all()
+            rows = con.execute(_CHANNELS, {"shop_id": shop_id}).all()
         return [(Channel(id=i, code=c, name=n), bool(a)) for i, c, n, a in rows]
 
     def all_categories(self, shop_id: str) -> list[tuple[Category, bool]]:
-        query = (
-            select(*_CATEGORY_COLUMNS, categories.c.active)
-            .where(categories.c.shop_id == shop_id)
-            .order_by(categories.c.id)
-        )
         with self.reading() as con:
-            rows = con.execute(query).all()
+            rows = con.execute(_CATEGORIES, {"shop_id": shop_id}).all()
         return [(_category(row[:-1]), bool(row[-1])) for row in rows]
 
     def reset_shop(self, shop_id: str) -> None:
