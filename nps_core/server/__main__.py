@@ -79,6 +79,10 @@ def _code_name(value: str) -> tuple[str, str | None]:
     return code, (name if sep and name else None)
 
 
+# Every command's database.
+_DB: dict[str, Any] = {"required": True, "help": "a SQLite file's path or a PostgreSQL URL"}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m nps_core.server", description="PersonaClick-compatible NPS server"
@@ -86,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the HTTP server")
-    serve.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    serve.add_argument("--db", **_DB)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--date-to", choices=("inclusive", "exclusive"), default="inclusive")
@@ -102,19 +106,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--request-timeout", type=float, default=10.0, help="s to send a request")
 
     demo = commands.add_parser("demo", help="create the demo shop and its reviews")
-    demo.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    demo.add_argument("--db", **_DB)
     demo.add_argument("--reviews", type=int, default=60_000)
     demo.add_argument("--days", type=int, default=365)
     demo.add_argument("--seed", type=int, default=1)
 
     load = commands.add_parser("load", help="import reviews from CSV or JSON Lines")
-    load.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    load.add_argument("--db", **_DB)
     load.add_argument("--shop-id", required=True)
     load.add_argument("--wait", type=float, default=PIPE_WAIT, help="s to wait for a pipe")
     load.add_argument("file", type=Path)
 
     add = commands.add_parser("add-shop", help="create a shop or add to one")
-    add.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    add.add_argument("--db", **_DB)
     add.add_argument("--shop-id", required=True)
     add.add_argument("--shop-secret", required=True)
     add.add_argument("--name", default=None)
@@ -122,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--category", action="append", type=_code_name, default=[])
 
     imp = commands.add_parser("import-shop", help="create or update shops from a JSON file")
-    imp.add_argument("--db", required=True, help="SQLite path or PostgreSQL URL")
+    imp.add_argument("--db", **_DB)
     imp.add_argument("file", type=Path)
     return parser
 

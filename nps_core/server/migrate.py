@@ -2,16 +2,14 @@
 
 A database made before the server used Alembic holds revision 0001's tables but no
 version table: it is stamped 0001 first, then upgraded like any other. Migrations are
-serialised between processes (two replicas starting at once): by a file lock beside a
-SQLite file, by a transaction-scoped advisory lock on PostgreSQL, which also runs the
-DDL in one transaction. Opening an up-to-date database changes nothing.
+serialised between processes (two replicas starting at once) and run in one
+transaction: on SQLite one that takes the write lock first (BEGIN IMMEDIATE), on
+PostgreSQL one holding an advisory lock; each looks at the revision again once it has
+the lock. Opening an up-to-date database changes nothing.
 """
 
 from __future__ import annotations
 
-import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
@@ -53,29 +51,16 @@ def current_revision(connection: Connection) -> str | None:
     return context.get_current_revision()
 
 
-@contextmanager
-def _file_lock(engine: Engine) -> Iterator[None]:
-    """Held around a SQLite file's migration, so two processes never both migrate."""
-    if engine.dialect.name != "sqlite":
-        yield
-        return
-    with open(f"{engine.url.database}.migrate.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def upgrade(engine: Engine) -> None:
-    """Bring ``engine``'s database to the newest revision (creating it if empty)."""
+    """Bring ``engine``'s database to the newest revision (creating it if empty); on
+    SQLite, ``engine`` begins a transaction as its ``sqlite_begin`` option says."""
     head = head_revision()
     with engine.connect() as connection:
         if current_revision(connection) == head:
             return
     from alembic import command
 
-    with _file_lock(engine), engine.connect() as connection:
+    with engine.connect() as connection:
         connection.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         with connection.begin():
             if engine.dialect.name == "postgresql":

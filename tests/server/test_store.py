@@ -7,8 +7,9 @@ import threading
 from contextlib import closing
 from pathlib import Path
 
-from nps_core.server.migrate import head_revision
+from nps_core.server.migrate import current_revision, head_revision
 from nps_core.server.store import DAY_MS, Store, client_id_for
+from tests.support.databases import ServerDatabases
 from tests.support.shops import OTHER_SHOP, SECRET, SHOP
 
 NOON = 1_700_000_000_000 - 1_700_000_000_000 % DAY_MS + DAY_MS // 2
@@ -168,3 +169,29 @@ def test_a_file_made_before_alembic_is_upgraded(tmp_path: Path) -> None:
         (version,) = con.execute("SELECT version_num FROM server_alembic_version").fetchone()
     assert version == head_revision()
     Store(path).close()  # opening an up-to-date file again changes nothing
+
+
+def test_stores_opening_a_new_database_at_once_migrate_it_once(
+    server_databases: ServerDatabases,
+) -> None:
+    target = server_databases("new.sqlite3")
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        barrier.wait()
+        try:
+            Store(target).close()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    store = Store(target)
+    with store.reading() as con:
+        assert current_revision(con) == head_revision()
+    store.close()
