@@ -18,14 +18,26 @@ database's unique key (``schema``), which holds across processes and replicas.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, Engine, Table, create_engine, event, inspect, make_url
+from sqlalchemy import (
+    URL,
+    ClauseElement,
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    make_url,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from nps_core.server.migrate import upgrade
 from nps_core.server.schema import shops
@@ -125,6 +137,19 @@ def _make_engine(url: URL) -> Engine:
     return engine
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A statement as its driver runs it: the SQL, and how to lay out its parameters."""
+
+    sql: str
+    order: tuple[str, ...] | None  # positional drivers (SQLite): the parameters' order
+    defaults: dict[str, Any]  # values SQLAlchemy bound itself (an OFFSET 0, say)
+
+    def parameters(self, given: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        values = self.defaults | dict(given)
+        return values if self.order is None else tuple(values[name] for name in self.order)
+
+
 class Database:
     """The server's database at ``target`` (see ``database_url``), its schema brought
     to the newest revision on opening. Safe to share between threads."""
@@ -136,6 +161,7 @@ class Database:
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if self.sqlite else nullcontext()
         )
+        self._compiled: dict[ClauseElement, _Compiled] = {}
         try:
             upgrade(self.engine)
         except BaseException:
@@ -162,6 +188,41 @@ class Database:
         """A connection for reads (on SQLite each statement reads its own snapshot)."""
         with self.engine.connect() as con:
             yield con
+
+    def run(
+        self, statement: ClauseElement, params: Mapping[str, Any], *, write: bool = False
+    ) -> list[Any]:
+        """The rows of one statement (a write, committed, if ``write``), run on a pooled
+        connection's driver: SQLAlchemy compiles it once, but does not execute it, which
+        costs 50-100 µs a statement, a quarter of a create request's time. For the
+        statements every request runs, with plain values (no type conversions)."""
+        compiled = self._compile(statement)
+        parameters = compiled.parameters(params)
+        with self._write_lock if write else nullcontext():
+            con = self.engine.raw_connection()
+            try:
+                cursor = con.cursor()
+                cursor.execute(compiled.sql, parameters)
+                rows = list(cursor.fetchall()) if cursor.description else []
+                cursor.close()
+                con.commit()  # SQLite runs each statement in its own transaction anyway
+                return rows
+            except self.engine.dialect.loaded_dbapi.Error as exc:
+                raise DBAPIError.instance(
+                    compiled.sql, parameters, exc, self.engine.dialect.loaded_dbapi.Error
+                ) from exc
+            finally:
+                con.close()  # back to the pool, rolled back if still in a transaction
+
+    def _compile(self, statement: ClauseElement) -> _Compiled:
+        compiled = self._compiled.get(statement)
+        if compiled is None:
+            done = statement.compile(dialect=self.engine.dialect)
+            assert isinstance(done, SQLCompiler)
+            order = done.positiontup if self.engine.dialect.positional else None
+            compiled = _Compiled(done.string, tuple(order) if order else None, dict(done.params))
+            self._compiled[statement] = compiled
+        return compiled
 
     def close(self) -> None:
         self.engine.dispose()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    CursorResult,
     Select,
     Text,
     bindparam,
@@ -161,38 +162,14 @@ _FILTERS: dict[str, Callable[[BindParameter[Any]], ColumnElement[bool]]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Given:
-    """The filters and limit of a read; ``present`` names those given."""
-
-    shop_id: str
-    start_ms: int | None
-    end_ms: int | None
-    channel: str | None
-    category: str | None
-    limit: int | None
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return {k: v for k, v in zip(_GIVEN_NAMES, self.values, strict=True) if v is not None}
-
-    @property
-    def values(self) -> tuple[Any, ...]:
-        return (
-            self.shop_id,
-            self.start_ms,
-            self.end_ms,
-            self.channel,
-            self.category,
-            self.limit,
-        )
-
-    @property
-    def present(self) -> frozenset[str]:
-        return frozenset(self.params)
+# A read's parameters, in the order the read methods take them.
+_READ_PARAMS = (*_FILTERS, "limit")
 
 
-_GIVEN_NAMES = (*_FILTERS, "limit")
+def _read_params(*values: Any) -> dict[str, Any]:
+    """A read's parameters that are given (its filters, its limit), by name."""
+    given = zip(_READ_PARAMS, values, strict=True)
+    return {name: value for name, value in given if value is not None}
 
 
 @lru_cache(maxsize=256)
@@ -223,7 +200,8 @@ class ReviewStore(Database):
         # Milliseconds since the epoch for new reviews; tests replace it to move days.
         self.clock = clock
         super().__init__(target)
-        insert = self.insert(reviews)
+        columns = ("shop_id", *REVIEW_COLUMNS, "replace_day")
+        insert = self.insert(reviews).values({c: bindparam(c) for c in columns})
         # The replace rule: the same person, channel, category and day meet on the
         # unique key, and the later review's values replace the earlier's in place.
         self._upsert = insert.on_conflict_do_update(
@@ -256,11 +234,10 @@ class ReviewStore(Database):
             row | {"created_ms": ms, "channel": channel, "category": category, "rate": rate},
         )
         replace_day = _day(ms) if values["identity"] is not None else None
-        with self.transaction() as con:
-            found = con.execute(
-                self._upsert, {"shop_id": shop_id, **values, "replace_day": replace_day}
-            )
-            return int(found.scalar_one())
+        # One statement: atomic on its own, so no transaction around it.
+        params = {"shop_id": shop_id, **values, "replace_day": replace_day}
+        (found,) = self.run(self._upsert, params, write=True)
+        return int(found[0])
 
     def insert_reviews_bulk(self, shop_id: str, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert rows as given (no replace rule), all in one transaction; returns the count.
@@ -290,9 +267,8 @@ class ReviewStore(Database):
         Each dict has id, created_ms, channel, category, rate, comment, client_id,
         email and phone.
         """
-        given = _Given(shop_id, start_ms, end_ms, channel, category, limit)
-        with self.reading() as con:
-            found = con.execute(_select("api", self.sqlite, given.present), given.params)
+        read = self._read("api", shop_id, start_ms, end_ms, channel, category, limit)
+        with read as found:
             return [dict(row._mapping) for row in found]
 
     def reviews_json(
@@ -307,16 +283,10 @@ class ReviewStore(Database):
         legacy: bool = False,
     ) -> str:
         """The reviews ``query_reviews`` selects, as the API's JSON array text."""
-        given = _Given(shop_id, start_ms, end_ms, channel, category, limit)
+        params = _read_params(shop_id, start_ms, end_ms, channel, category, limit)
         kind = "legacy" if legacy else "json"
-        with self.reading() as con:
-            found = con.execute(_select(kind, self.sqlite, given.present), given.params)
-            try:
-                # Each row's text straight from the driver's cursor: making 1000 Rows
-                # of them would cost the read 5%.
-                return "[" + ",".join(row[0] for row in found.cursor.fetchall()) + "]"
-            finally:
-                found.close()
+        rows = self.run(_select(kind, self.sqlite, frozenset(params)), params)
+        return "[" + ",".join(row[0] for row in rows) + "]"
 
     def count_reviews(
         self,
@@ -326,10 +296,28 @@ class ReviewStore(Database):
         channel: str | None = None,
         category: str | None = None,
     ) -> int:
-        given = _Given(shop_id, start_ms, end_ms, channel, category, None)
-        with self.reading() as con:
-            found = con.execute(_select("count", self.sqlite, given.present), given.params)
+        with self._read("count", shop_id, start_ms, end_ms, channel, category, None) as found:
             return int(found.scalar_one())
+
+    @contextmanager
+    def _read(
+        self,
+        kind: str,
+        shop_id: str,
+        start_ms: int | None,
+        end_ms: int | None,
+        channel: str | None,
+        category: str | None,
+        limit: int | None,
+    ) -> Iterator[CursorResult[Any]]:
+        """The result of a read (see ``_select``) with the filters that are given."""
+        params = _read_params(shop_id, start_ms, end_ms, channel, category, limit)
+        with self.reading() as con:
+            found = con.execute(_select(kind, self.sqlite, frozenset(params)), params)
+            try:
+                yield found
+            finally:
+                found.close()
 
     def all_reviews(self, shop_id: str) -> list[dict[str, Any]]:
         """Every stored column of every review of a shop, ascending by id (for tests)."""

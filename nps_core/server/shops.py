@@ -129,9 +129,8 @@ class ShopStore(Database):
                     )
 
     def get_shop(self, shop_id: str) -> Shop | None:
-        with self.reading() as con:
-            row = con.execute(_SHOP, {"shop_id": shop_id}).first()
-        return Shop(*row) if row else None
+        rows = self.run(_SHOP, {"shop_id": shop_id})
+        return Shop(*rows[0]) if rows else None
 
     def shops(self) -> list[Shop]:
         with self.reading() as con:
@@ -172,13 +171,11 @@ class ShopStore(Database):
 
     def all_channels(self, shop_id: str) -> list[tuple[Channel, bool]]:
         """Every channel with its active flag (for tools and tests)."""
-        with self.reading() as con:
-            rows = con.execute(_CHANNELS, {"shop_id": shop_id}).all()
+        rows = self.run(_CHANNELS, {"shop_id": shop_id})
         return [(Channel(id=i, code=c, name=n), bool(a)) for i, c, n, a in rows]
 
     def all_categories(self, shop_id: str) -> list[tuple[Category, bool]]:
-        with self.reading() as con:
-            rows = con.execute(_CATEGORIES, {"shop_id": shop_id}).all()
+        rows = self.run(_CATEGORIES, {"shop_id": shop_id})
         return [(_category(row[:-1]), bool(row[-1])) for row in rows]
 
     def reset_shop(self, shop_id: str) -> None:
