@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, Text, bindparam, func, literal, select
+from sqlalchemy import Connection, Table, Text, bindparam, func, literal, select, union_all
 
 from nps_core.contract.models import Category, Channel
 from nps_core.contract.wire import CATEGORY_TEXTS
@@ -91,6 +91,16 @@ _CHANNELS = (
     .where(channels.c.shop_id == bindparam("shop_id"))
     .order_by(channels.c.id)
 )
+# The codes of a shop's active channels and categories, in one statement: what a create
+# request is checked against.
+_ACTIVE_CODES = union_all(
+    *(
+        select(literal(table.name), table.c.code).where(
+            table.c.shop_id == bindparam("shop_id"), table.c.active
+        )
+        for table in (channels, categories)
+    )
+)
 _CATEGORIES = (
     select(
         categories.c.id,
@@ -168,6 +178,13 @@ class ShopStore(Database):
 
     def active_categories(self, shop_id: str) -> list[Category]:
         return [category for category, active in self.all_categories(shop_id) if active]
+
+    def active_codes(self, shop_id: str) -> tuple[set[str], set[str]]:
+        """The codes of the shop's active channels, and of its active categories."""
+        found: dict[str, set[str]] = {channels.name: set(), categories.name: set()}
+        for table, code in self.run(_ACTIVE_CODES, {"shop_id": shop_id}):
+            found[table].add(code)
+        return found[channels.name], found[categories.name]
 
     def all_channels(self, shop_id: str) -> list[tuple[Channel, bool]]:
         """Every channel with its active flag (for tools and tests)."""
