@@ -29,6 +29,8 @@ from sqlalchemy import (
     true,
 )
 
+from nps_core.contract.wire import CATEGORY_TEXTS
+
 __all__ = ["REPLACE_KEY", "categories", "channels", "metadata", "reviews", "shops"]
 
 metadata = MetaData(
@@ -53,33 +55,24 @@ shops = Table(
     Column("name", Text),
 )
 
-channels = Table(
-    "channels",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("shop_id", Text, ForeignKey("shops.shop_id"), nullable=False),
-    Column("code", Text, nullable=False),
-    Column("name", Text),
-    Column("active", _Active, nullable=False, server_default=true()),
-    UniqueConstraint("shop_id", "code"),
-)
 
-categories = Table(
-    "categories",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("shop_id", Text, ForeignKey("shops.shop_id"), nullable=False),
-    Column("code", Text, nullable=False),
-    Column("name", Text),
-    Column("active", _Active, nullable=False, server_default=true()),
-    Column("promoter_question", Text),
-    Column("promoter_success", Text),
-    Column("passive_question", Text),
-    Column("passive_success", Text),
-    Column("detractor_question", Text),
-    Column("detractor_success", Text),
-    UniqueConstraint("shop_id", "code"),
-)
+def _catalog(name: str, *texts: str) -> Table:
+    """A shop's channels or categories: codes unique per shop, ids that never change."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("shop_id", Text, ForeignKey("shops.shop_id"), nullable=False),
+        Column("code", Text, nullable=False),
+        Column("name", Text),
+        Column("active", _Active, nullable=False, server_default=true()),
+        *(Column(text, Text) for text in texts),
+        UniqueConstraint("shop_id", "code"),
+    )
+
+
+channels = _catalog("channels")
+categories = _catalog("categories", *CATEGORY_TEXTS)
 
 # The columns of the replace rule's unique index, in its order.
 REPLACE_KEY = ("shop_id", "identity", "channel", "category", "replace_day")

@@ -4,20 +4,16 @@ on each kind of database."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 
 import httpx
 import pytest
 
 from nps_core.server import ServerHandle, Store
-from tests.support.databases import SERVER_DATABASES, ServerDatabases
-from tests.support.shops import clear_reviews, serve_example_shops, stored_reviews
-
-
-@pytest.fixture(scope="session", params=SERVER_DATABASES)
-def server_db(request: pytest.FixtureRequest) -> str:
-    """The server's reliability tests run on each kind of database."""
-    return str(request.param)
+from tests.support.databases import (  # each_server_db: the server_db fixture
+    each_server_db,  # noqa: F401
+    example_server,
+)
+from tests.support.shops import clear_reviews, stored_reviews
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +21,8 @@ def api(
     server_db: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerHandle]:
     """The default server over the vendor example shop (``serve_example_shops``)."""
-    with ExitStack() as stack:
-        databases = ServerDatabases(server_db, request, tmp_path_factory.mktemp("api"), stack)
-        yield stack.enter_context(serve_example_shops(databases()))
+    with example_server(server_db, request, tmp_path_factory.mktemp("api")) as handle:
+        yield handle
 
 
 @pytest.fixture

@@ -18,7 +18,13 @@ import pytest
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from tests.support.shops import CATEGORIES, CHANNELS, SHOP_ID, SHOP_SECRET, seed_shop
-from tests.support.writers import DUPLICATE_EMAIL, WriterLoad, replicas, run_writers, stored_rows
+from tests.support.writers import (
+    DUPLICATE_EMAIL,
+    replicas,
+    run_writers,
+    shop_load,
+    stored_rows,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -48,18 +54,10 @@ def table(rows: list[dict]) -> pd.DataFrame:
 def test_two_replicas_lose_nothing_and_agree(pg_url: str) -> None:
     seed_shop(pg_url).close()
     with replicas(pg_url, 2, "--page-limit", str(PAGE_LIMIT)) as urls:
-        load = WriterLoad(
-            urls,
-            SHOP_ID,
-            SHOP_SECRET,
-            channel="web",
-            category="product",
-            writers=50,
-            seconds=SECONDS,
-            duplicate_writers=10,
-            # Over every cell, so that fetch_reviews can prove each answer whole.
-            segments=tuple((c, k) for c in CHANNELS for k in CATEGORIES),
-        )
+        # The distinct writers over every cell, so that fetch_reviews can prove each
+        # answer whole.
+        segments = tuple((c, k) for c in CHANNELS for k in CATEGORIES)
+        load = shop_load(urls, 50, SECONDS, duplicate_writers=10, segments=segments)
         report = run_writers(load)
         rows = stored_rows(pg_url)
         served = [served_frame(url, rows) for url in urls]

@@ -13,15 +13,13 @@ import pytest
 
 from nps_core.server import ServerHandle, ServerOptions, Store, start_server
 from nps_core.server.store import now_ms
-from tests.support.databases import SERVER_DATABASES, ServerDatabases
+from tests.support.databases import (  # each_server_db: the server_db fixture
+    ServerDatabases,
+    each_server_db,  # noqa: F401
+    example_server,
+)
 from tests.support.servers import ServerFactory
-from tests.support.shops import clear_reviews, serve_example_shops, write_example_shops
-
-
-@pytest.fixture(scope="session", params=SERVER_DATABASES)
-def server_db(request: pytest.FixtureRequest) -> str:
-    """Every server test runs on each kind of database."""
-    return str(request.param)
+from tests.support.shops import clear_reviews, write_example_shops
 
 
 @pytest.fixture
@@ -46,9 +44,8 @@ def shared_server(
     server_db: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerHandle]:
     """One default server per test module: starting and stopping costs ~0.2 s each."""
-    with ExitStack() as stack:
-        databases = ServerDatabases(server_db, request, tmp_path_factory.mktemp("shared"), stack)
-        yield stack.enter_context(serve_example_shops(databases()))
+    with example_server(server_db, request, tmp_path_factory.mktemp("shared")) as handle:
+        yield handle
 
 
 @pytest.fixture

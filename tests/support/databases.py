@@ -8,14 +8,17 @@ the session's throwaway cluster (the ``pg`` fixture, started on first use).
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
+from nps_core.server import ServerHandle
 from tests.support.postgres import pg_database
+from tests.support.shops import serve_example_shops
 
-__all__ = ["SERVER_DATABASES", "ServerDatabases"]
+__all__ = ["SERVER_DATABASES", "ServerDatabases", "each_server_db", "example_server"]
 
 SERVER_DATABASES = ("sqlite", "postgresql")
 
@@ -44,3 +47,20 @@ class ServerDatabases:
                 cluster = self._request.getfixturevalue("pg")
                 self._made[name] = self._stack.enter_context(pg_database(cluster))
         return self._made[name]
+
+
+@pytest.fixture(scope="session", params=SERVER_DATABASES, name="server_db")
+def each_server_db(request: pytest.FixtureRequest) -> str:
+    """``server_db`` for the server's own tests: each kind in turn (imported by their
+    conftest files, overriding the suite's SQLite)."""
+    return str(request.param)
+
+
+@contextmanager
+def example_server(
+    kind: str, request: pytest.FixtureRequest, folder: Path
+) -> Iterator[ServerHandle]:
+    """A default server over the example shops in a new database of ``kind``."""
+    with ExitStack() as stack:
+        db = ServerDatabases(kind, request, folder, stack)()
+        yield stack.enter_context(serve_example_shops(db))

@@ -34,6 +34,7 @@ __all__ = [
     "WriterReport",
     "replicas",
     "run_writers",
+    "shop_load",
     "stored_rows",
     "write_concurrently",
 ]
@@ -159,6 +160,27 @@ def run_writers(load: WriterLoad) -> WriterReport:
     return report
 
 
+def shop_load(
+    urls: tuple[str, ...],
+    writers: int,
+    seconds: float,
+    duplicate_writers: int,
+    segments: tuple[tuple[str, str], ...] = (),
+) -> WriterLoad:
+    """Writers on the test shop (``seed_shop``), the duplicates on web × product."""
+    return WriterLoad(
+        urls,
+        SHOP_ID,
+        SHOP_SECRET,
+        channel="web",
+        category="product",
+        writers=writers,
+        seconds=seconds,
+        duplicate_writers=duplicate_writers,
+        segments=segments,
+    )
+
+
 @contextmanager
 def replicas(db: str | Path, count: int, *options: str) -> Iterator[tuple[str, ...]]:
     """``count`` server processes over ``db``, each on its own port: their URLs."""
@@ -179,16 +201,7 @@ def write_concurrently(
     report, and every review then stored."""
     seed_shop(db).close()
     with replicas(db, replica_count) as urls:
-        load = WriterLoad(
-            urls,
-            SHOP_ID,
-            SHOP_SECRET,
-            channel="web",
-            category="product",
-            writers=writers,
-            seconds=seconds,
-            duplicate_writers=duplicate_writers,
-        )
+        load = shop_load(urls, writers, seconds, duplicate_writers)
         report = run_writers(load)
     return report, stored_rows(db)
 
