@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     CursorResult,
     Select,
     Text,
@@ -20,7 +21,6 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
-    text,
 )
 
 from nps_core.contract.validation import identity_of
@@ -57,9 +57,18 @@ REVIEW_TEXTS: tuple[str, ...] = tuple(
     f for f in REVIEW_COLUMNS if f in CREATE_FIELDS and f not in ("channel", "category", "rate")
 )
 
-# What the API returns; query_reviews yields dicts with these keys.
-_API_COLUMNS = ("id", "created_ms", "channel", "category", "rate", "comment", "client_id")
-_API_KEYS = (*_API_COLUMNS, "email", "phone")
+# What query_reviews yields: dicts with these keys.
+_API_KEYS = (
+    "id",
+    "created_ms",
+    "channel",
+    "category",
+    "rate",
+    "comment",
+    "client_id",
+    "email",
+    "phone",
+)
 # What all_reviews yields: every column but the replace rule's key.
 _ALL_KEYS = ("id", "shop_id", *REVIEW_COLUMNS)
 
@@ -141,17 +150,6 @@ def _stored(shop_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-# After a bulk insert: the first review (lowest id) of each person, segment and UTC day
-# that no review holds the key of yet takes it, so that a later review through the API
-# replaces it, as it always did; the others keep NULL and are stored as given.
-_DAY_SQL = f"(created_ms - ((created_ms % {DAY_MS}) + {DAY_MS}) % {DAY_MS}) / {DAY_MS}"
-_TAKE_REPLACE_KEYS = text(
-    f"UPDATE reviews SET replace_day = {_DAY_SQL} WHERE id IN ("
-    "SELECT MIN(id) FROM reviews WHERE shop_id = :shop_id AND identity IS NOT NULL "
-    f"GROUP BY identity, channel, category, {_DAY_SQL} HAVING COUNT(replace_day) = 0)"
-)
-
-
 # A read's filters, by name: each is a bound parameter of the statement when given.
 _FILTERS: dict[str, Callable[[BindParameter[Any]], ColumnElement[bool]]] = {
     "shop_id": lambda p: reviews.c.shop_id == p,
@@ -188,6 +186,21 @@ def _select(kind: str, sqlite: bool, present: frozenset[str]) -> Select[Any]:
     return query.limit(bindparam("limit")) if "limit" in present else query
 
 
+def _take_free_keys(values: list[dict[str, Any]], taken: set[tuple[Any, ...]]) -> None:
+    """Give the first row of each person, segment and day whose key is not ``taken``
+    its ``replace_day``, so that a review through the API later replaces that one, as it
+    always did; the others keep NULL and are stored as given."""
+    for row in values:
+        row["replace_day"] = None
+        if row["identity"] is None:
+            continue
+        day = _day(row["created_ms"])
+        key = (row["identity"], row["channel"], row["category"], day)
+        if key not in taken:
+            taken.add(key)
+            row["replace_day"] = day
+
+
 def _day(ms: int) -> int:
     """The UTC day of ``ms``, in days since 1970 (floor division: before 1970 too)."""
     return ms // DAY_MS
@@ -208,6 +221,7 @@ class ReviewStore(Database):
             index_elements=list(REPLACE_KEY),
             set_={c: insert.excluded[c] for c in REVIEW_COLUMNS},
         ).returning(reviews.c.id)
+        self._bulk_insert = reviews.insert().values({c: bindparam(c) for c in columns})
 
     def create_review(
         self,
@@ -240,7 +254,13 @@ class ReviewStore(Database):
         return int(found[0])
 
     def insert_reviews_bulk(self, shop_id: str, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Insert rows as given (no replace rule), all in one transaction; returns the count.
+        """Insert rows as given, all in one transaction; returns the count.
+
+        The replace rule does not apply among them: every row is stored. The first of
+        each person, segment and day whose key is free takes it, so that a review
+        through the API later replaces that one (``_take_free_keys``). On PostgreSQL a
+        review posted for such a key while the rows are written fails the load (nothing
+        is written; it can be run again).
 
         Each row maps REVIEW_COLUMNS to values (missing keys are NULL); `identity` and
         `client_id` are derived from did/email/phone when absent.
@@ -249,9 +269,21 @@ class ReviewStore(Database):
         with self.transaction() as con:
             self._require_shop(con, shop_id)
             if values:
-                con.execute(reviews.insert(), values)
-                con.execute(_TAKE_REPLACE_KEYS, {"shop_id": shop_id})
+                _take_free_keys(values, self._taken_keys(con, shop_id, values))
+                self.run_many(con, self._bulk_insert, values)
             return len(values)
+
+    @staticmethod
+    def _taken_keys(
+        con: Connection, shop_id: str, values: list[dict[str, Any]]
+    ) -> set[tuple[Any, ...]]:
+        """The replace rule's keys already held in the days of ``values``."""
+        days = [_day(v["created_ms"]) for v in values]
+        key = [reviews.c[name] for name in REPLACE_KEY[1:]]
+        query = select(*key).where(
+            reviews.c.shop_id == shop_id, reviews.c.replace_day.between(min(days), max(days))
+        )
+        return {tuple(row) for row in con.execute(query)}
 
     def query_reviews(
         self,
