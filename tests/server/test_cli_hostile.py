@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from nps_core.server.store import Store
 from tests.support.cli import cli
@@ -204,3 +205,17 @@ def test_refusing_postgresql_is_one_line(pg_url: str) -> None:
     done = cli("add-shop", "--db", url, "--shop-id", "s1", "--shop-secret", "k1")
     refused(done, "no_such_database", "does not exist")
     assert PASSWORD not in done.stderr + done.stdout
+
+
+def test_load_into_an_empty_postgresql_database_creates_nothing(
+    pg_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text("created_at,channel,category,rate\n2024-01-01,web,delivery,9\n")
+    refused(cli("load", "--db", pg_url, "--shop-id", "s1", path), "no database")
+    engine = create_engine(pg_url)
+    try:
+        with engine.connect() as con:
+            assert inspect(con).get_table_names() == []
+    finally:
+        engine.dispose()
