@@ -72,7 +72,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 
 # Benches run as modules from the root, so they import the shared tests/support helpers.
-bench: $(VENV)/.dev /usr/bin/chromium $(CATALOGUES)
+bench: $(VENV)/.dev /usr/bin/chromium /usr/bin/pg_ctlcluster $(CATALOGUES)
 	$(BIN)/python -m bench.metrics
 	$(BIN)/python -m bench.text
 	$(BIN)/python -m bench.themes

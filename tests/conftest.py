@@ -11,24 +11,42 @@ from typing import Any
 import pytest
 
 from nps_core.server import ServerHandle, ServerOptions, start_server
+from tests.support.databases import ServerDatabases
 from tests.support.postgres import PgCluster, pg_cluster, pg_database
 from tests.support.servers import ServerFactory
 from tests.support.shops import seed_shop
 
 
+@pytest.fixture(scope="session")
+def server_db() -> str:
+    """The kind of database the bundled server keeps its data in: SQLite, but in the
+    server's own tests (``tests/server``, ``tests/reliability``), which take both."""
+    return "sqlite"
+
+
 @pytest.fixture
-def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
+def server_databases(
+    server_db: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[ServerDatabases]:
+    """``server_databases(name)``: a new empty database of the ``server_db`` kind."""
+    with ExitStack() as stack:
+        yield ServerDatabases(server_db, request, tmp_path, stack)
+
+
+@pytest.fixture
+def server_factory(server_databases: ServerDatabases) -> Iterator[ServerFactory]:
     """``start(rows, db_name, **options)``: servers over the test shop holding ``rows``,
-    one SQLite file per name; all stop at teardown."""
+    one database per name (seeded when first named); all stop at teardown."""
     with ExitStack() as stack:
 
         def start(
             rows: Iterable[Mapping[str, Any]] = (), db_name: str = "api.sqlite3", **options: Any
         ) -> ServerHandle:
-            db_path = tmp_path / db_name
-            if not db_path.exists():
-                seed_shop(db_path, rows).close()
-            return stack.enter_context(start_server(db_path, ServerOptions(**options)))
+            fresh = db_name not in server_databases
+            db = server_databases(db_name)
+            if fresh:
+                seed_shop(db, rows).close()
+            return stack.enter_context(start_server(db, ServerOptions(**options)))
 
         yield start
 

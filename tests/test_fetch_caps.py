@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
@@ -53,7 +54,7 @@ def served(server: ServerHandle, rows: list[dict], cap: int) -> None:
     store = server.app.state.store
     clear_reviews(store)
     with store.transaction() as con:
-        con.execute("DELETE FROM sqlite_sequence WHERE name = 'reviews'")
+        con.execute(text("DELETE FROM sqlite_sequence WHERE name = 'reviews'"))
     store.insert_reviews_bulk(SHOP_ID, rows)
     server.app.state.options = ServerOptions(page_limit=cap)
 

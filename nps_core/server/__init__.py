@@ -1,4 +1,4 @@
-"""The bundled PersonaClick-compatible NPS server (FastAPI + SQLite).
+"""The bundled PersonaClick-compatible NPS server (FastAPI over SQLite or PostgreSQL).
 
 Names are imported lazily, so that `nps_core.server.store` alone does not pull in
 FastAPI, uvicorn or numpy.

@@ -1,14 +1,18 @@
 """Command line of the bundled NPS server.
 
-    python -m nps_core.server serve --db PATH [--host 127.0.0.1] [--port 8765]
+    python -m nps_core.server serve --db DB [--host 127.0.0.1] [--port 8765]
         [--date-to inclusive|exclusive] [--shape array|envelope] [--legacy]
         [--page-limit N] [--day-tz TZ] [--rate-limit N] [--fault-rate F]
         [--latency MS] [--latency-jitter F] [--max-connections N] [--request-timeout S]
-    python -m nps_core.server demo --db PATH [--reviews 60000] [--days 365] [--seed 1]
-    python -m nps_core.server load --db PATH --shop-id ID [--wait S] FILE
-    python -m nps_core.server add-shop --db PATH --shop-id ID --shop-secret SECRET
+    python -m nps_core.server demo --db DB [--reviews 60000] [--days 365] [--seed 1]
+    python -m nps_core.server load --db DB --shop-id ID [--wait S] FILE
+    python -m nps_core.server add-shop --db DB --shop-id ID --shop-secret SECRET
         [--channel CODE[:NAME]]... [--category CODE[:NAME]]...
-    python -m nps_core.server import-shop --db PATH FILE.json
+    python -m nps_core.server import-shop --db DB FILE.json
+
+DB is a SQLite file's path or a PostgreSQL URL, ``postgresql://user:password@host/name``
+(psycopg 3; ``postgresql+psycopg://`` too). Several ``serve`` processes may share one
+PostgreSQL database: the replace rule is the database's own.
 
 `import-shop` reads richer shop definitions: a JSON object, or a list of them, like
 
@@ -50,12 +54,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from nps_core.server.database import shown
 from nps_core.server.definitions import ShopDefinition, read_definitions
 from nps_core.server.inputs import PIPE_WAIT, read_input
 from nps_core.server.store import Store
@@ -73,6 +79,10 @@ def _code_name(value: str) -> tuple[str, str | None]:
     return code, (name if sep and name else None)
 
 
+# Every command's database.
+_DB: dict[str, Any] = {"required": True, "help": "a SQLite file's path or a PostgreSQL URL"}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m nps_core.server", description="PersonaClick-compatible NPS server"
@@ -80,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the HTTP server")
-    serve.add_argument("--db", required=True, type=Path)
+    serve.add_argument("--db", **_DB)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--date-to", choices=("inclusive", "exclusive"), default="inclusive")
@@ -96,19 +106,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--request-timeout", type=float, default=10.0, help="s to send a request")
 
     demo = commands.add_parser("demo", help="create the demo shop and its reviews")
-    demo.add_argument("--db", required=True, type=Path)
+    demo.add_argument("--db", **_DB)
     demo.add_argument("--reviews", type=int, default=60_000)
     demo.add_argument("--days", type=int, default=365)
     demo.add_argument("--seed", type=int, default=1)
 
     load = commands.add_parser("load", help="import reviews from CSV or JSON Lines")
-    load.add_argument("--db", required=True, type=Path)
+    load.add_argument("--db", **_DB)
     load.add_argument("--shop-id", required=True)
     load.add_argument("--wait", type=float, default=PIPE_WAIT, help="s to wait for a pipe")
     load.add_argument("file", type=Path)
 
     add = commands.add_parser("add-shop", help="create a shop or add to one")
-    add.add_argument("--db", required=True, type=Path)
+    add.add_argument("--db", **_DB)
     add.add_argument("--shop-id", required=True)
     add.add_argument("--shop-secret", required=True)
     add.add_argument("--name", default=None)
@@ -116,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--category", action="append", type=_code_name, default=[])
 
     imp = commands.add_parser("import-shop", help="create or update shops from a JSON file")
-    imp.add_argument("--db", required=True, type=Path)
+    imp.add_argument("--db", **_DB)
     imp.add_argument("file", type=Path)
     return parser
 
@@ -176,7 +186,7 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_shops(db: Path, shops: list[ShopDefinition]) -> None:
+def _write_shops(db: str, shops: list[ShopDefinition]) -> None:
     store = Store(db)
     try:
         store.define_shops(shops)
@@ -225,6 +235,12 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _database_error(exc: SQLAlchemyError) -> str:
+    """The driver's own message (not SQLAlchemy's, which adds the statement and a link)."""
+    cause = getattr(exc, "orig", None) or exc.__cause__ or exc
+    return str(cause) or type(cause).__name__
+
+
 def _one_line(text: str) -> str:
     line = " ".join(text.split())
     return line if len(line) <= 500 else line[:497] + "..."
@@ -234,8 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except sqlite3.Error as exc:  # e.g. --db names a file that is no SQLite database
-        message = f"{args.db}: {exc}"
+    except SQLAlchemyError as exc:  # e.g. no SQLite file, a PostgreSQL that refuses
+        message = f"{shown(args.db)}: {_database_error(exc)}"
     except (ValueError, OSError, RecursionError, MemoryError) as exc:  # LoadError too
         message = str(exc) or type(exc).__name__
     print(f"error: {_one_line(message)}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The bundled PersonaClick-compatible NPS server: `create_app(db_path, options)`.
+"""The bundled PersonaClick-compatible NPS server: `create_app(db, options)`.
 
 The app factory and its error handlers; the endpoints are in `routes`, what they
 depend on (store, options, the shop a request names) in `deps`. Handlers read their
@@ -103,10 +103,11 @@ _HANDLERS: dict[int | type[Exception], Callable[[Request, Any], Coroutine[Any, A
 }
 
 
-def create_app(db_path: str | Path, options: ServerOptions | None = None) -> FastAPI:
-    """The API over the SQLite database at `db_path` (created if missing)."""
+def create_app(db: str | Path, options: ServerOptions | None = None) -> FastAPI:
+    """The API over the database ``db``: a SQLite file's path (created if missing) or a
+    PostgreSQL URL (see ``database.database_url``)."""
     options = options or ServerOptions()
-    store = Store(db_path)
+    store = Store(db)
     limiter = RateLimiter(options.rate_limit_per_minute) if options.rate_limit_per_minute else None
     app = NpsApp(
         options=options,

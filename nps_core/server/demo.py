@@ -23,6 +23,7 @@ import numpy as np
 
 from nps_core.contract.models import GROUPS, RATE_GROUP
 from nps_core.contract.validation import identity_of
+from nps_core.server.database import database_exists
 from nps_core.server.demo_shop import (
     CATEGORIES,
     CHANNELS,
@@ -51,11 +52,11 @@ def demo_secret(seed: int) -> str:
     return hashlib.sha256(f"nps-demo-secret:{seed}".encode()).hexdigest()[:32]
 
 
-def demo_credentials(db_path: str | Path) -> tuple[str, str] | None:
+def demo_credentials(db: str | Path) -> tuple[str, str] | None:
     """(shop_id, secret) of the demo shop in an existing database; None if absent."""
-    if not Path(db_path).exists():
+    if not database_exists(db):
         return None
-    store = Store(db_path)
+    store = Store(db)
     try:
         shop = store.get_shop(DEMO_SHOP_ID)
     finally:

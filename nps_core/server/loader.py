@@ -30,6 +30,7 @@ from typing import Any
 
 from nps_core.contract.validation import MAX_FIELD_LENGTH, check_text
 from nps_core.contract.wire import EARLIEST_REVIEW, LATEST_REVIEW
+from nps_core.server.database import database_exists, shown
 from nps_core.server.inputs import PIPE_WAIT, read_input
 from nps_core.server.reviews import REVIEW_TEXTS
 from nps_core.server.store import Store
@@ -184,17 +185,16 @@ def read_rows(path: str | Path, *, wait: float = PIPE_WAIT) -> list[dict[str, An
     return list(_jsonl_rows(text) if is_jsonl else _csv_rows(text))
 
 
-def load_file(
-    db_path: str | Path, shop_id: str, path: str | Path, *, wait: float = PIPE_WAIT
-) -> int:
+def load_file(db: str | Path, shop_id: str, path: str | Path, *, wait: float = PIPE_WAIT) -> int:
     """Import every row of `path` into the shop in one transaction; returns the count.
 
-    The database must exist (a shop is made with add-shop or import-shop first): a
-    failed load leaves no new file behind. ``wait`` bounds the wait for a pipe's writer.
+    ``db`` is a SQLite file's path or a PostgreSQL URL. The database must exist (a shop
+    is made with add-shop or import-shop first): a failed load leaves no new file (or
+    tables) behind. ``wait`` bounds the wait for a pipe's writer.
     """
-    if not Path(db_path).is_file():
-        raise LoadError(f"no database at {db_path} (create the shop first)")
-    store = Store(db_path)
+    if not database_exists(db):
+        raise LoadError(f"no database at {shown(db)} (create the shop first)")
+    store = Store(db)
     try:
         if store.get_shop(shop_id) is None:
             raise LoadError(f"unknown shop: {shop_id}")

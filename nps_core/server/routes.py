@@ -77,11 +77,8 @@ def _text(fields: dict[str, Any], name: str) -> str | None:
 
 @router.post("/nps/create", include_in_schema=False)
 def create(fields: CreateFieldsDep, shop: CreateShopDep, store: StoreDep) -> Response:
-    errors = validate_review(
-        fields,
-        channels={c.code for c in store.active_channels(shop.shop_id)},
-        categories={c.code for c in store.active_categories(shop.shop_id)},
-    )
+    active_channels, active_categories = store.active_codes(shop.shop_id)
+    errors = validate_review(fields, channels=active_channels, categories=active_categories)
     if errors:
         raise RequestError(400, "; ".join(str(e) for e in errors))
     texts = {name: _text(fields, name) for name in REVIEW_TEXTS}

@@ -1,7 +1,8 @@
 """All database access of the bundled server, as one `Store`.
 
-The work is split by job: `database` (schema, connections, transactions), `shops`
-(shops, channels, categories) and `reviews` (writes with the replace rule, reads).
+The work is split by job: `schema` (the tables), `migrate` (their revisions),
+`database` (where the database is, its engine, transactions), `shops` (shops, channels,
+categories) and `reviews` (writes with the replace rule, reads).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
 class Store(ShopStore, ReviewStore):
     """All database access of the server. Safe to share between threads.
 
-    `Store(db_path, clock=now_ms)`: the file is created, with its schema, if missing;
-    `clock` gives the milliseconds since the epoch of new reviews.
+    `Store(target, clock=now_ms)`: ``target`` is a SQLite file's path or a PostgreSQL
+    URL (``database.database_url``); a missing file is created, and the schema brought to
+    the newest revision; `clock` gives the milliseconds since the epoch of new reviews.
     """

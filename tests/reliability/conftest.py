@@ -1,4 +1,5 @@
-"""Fixtures of the reliability tests: one server per module over the contract-test shop."""
+"""Fixtures of the reliability tests: one server per module over the contract-test shop,
+on each kind of database."""
 
 from __future__ import annotations
 
@@ -8,13 +9,19 @@ import httpx
 import pytest
 
 from nps_core.server import ServerHandle, Store
-from tests.support.shops import clear_reviews, serve_example_shops, stored_reviews
+from tests.support.databases import (  # each_server_db: the server_db fixture
+    each_server_db,  # noqa: F401
+    example_server,
+)
+from tests.support.shops import clear_reviews, stored_reviews
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+def api(
+    server_db: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerHandle]:
     """The default server over the vendor example shop (``serve_example_shops``)."""
-    with serve_example_shops(tmp_path_factory.mktemp("api")) as handle:
+    with example_server(server_db, request, tmp_path_factory.mktemp("api")) as handle:
         yield handle
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.support.databases import ServerDatabases
 from tests.support.writers import DUPLICATE_EMAIL, write_concurrently
 
 pytestmark = pytest.mark.slow
 
 
-def test_writers_lose_nothing_and_duplicates_replace(tmp_path: Path) -> None:
+def test_writers_lose_nothing_and_duplicates_replace(server_databases: ServerDatabases) -> None:
     report, rows = write_concurrently(
-        tmp_path / "writers.sqlite3", writers=20, seconds=3, duplicate_writers=5
+        server_databases("writers.sqlite3"), writers=20, seconds=3, duplicate_writers=5
     )
     assert report.errors == []
     assert report.successes >= 100, "too few writes to mean anything"

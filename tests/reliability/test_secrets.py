@@ -22,6 +22,7 @@ from nps_core.data.client import NpsClient
 from nps_core.data.fetch import fetch_reviews
 from nps_core.data.settings import load_settings
 from nps_core.server.logs import SecretParamFilter, redact_secret_params
+from tests.support.databases import ServerDatabases
 from tests.support.rows import DAY0, random_rows
 from tests.support.servers import ServerFactory, serve
 from tests.support.shops import SHOP_ID, seed_shop
@@ -77,9 +78,11 @@ def everything_about(error: BaseException) -> str:
 
 
 @pytest.fixture
-def secret_server_factory(server_factory: ServerFactory, tmp_path: Path) -> ServerFactory:
+def secret_server_factory(
+    server_factory: ServerFactory, server_databases: ServerDatabases
+) -> ServerFactory:
     """server_factory over a shop whose secret is SECRET (seeded before it looks)."""
-    seed_shop(tmp_path / "api.sqlite3", random_rows(61, days=10), secret=SECRET).close()
+    seed_shop(server_databases("api.sqlite3"), random_rows(61, days=10), secret=SECRET).close()
     return server_factory
 
 

@@ -1,4 +1,5 @@
-"""Fixtures of the server tests: a real SQLite file and uvicorn on a loopback port."""
+"""Fixtures of the server tests: a real database (each test runs on SQLite and on
+PostgreSQL) and uvicorn on a loopback port."""
 
 from __future__ import annotations
 
@@ -12,17 +13,23 @@ import pytest
 
 from nps_core.server import ServerHandle, ServerOptions, Store, start_server
 from nps_core.server.store import now_ms
+from tests.support.databases import (  # each_server_db: the server_db fixture
+    ServerDatabases,
+    each_server_db,  # noqa: F401
+    example_server,
+)
 from tests.support.servers import ServerFactory
-from tests.support.shops import clear_reviews, serve_example_shops, write_example_shops
+from tests.support.shops import clear_reviews, write_example_shops
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return write_example_shops(tmp_path / "nps.sqlite3")
+def db_path(server_databases: ServerDatabases) -> str | Path:
+    """The example shops in a new database: a SQLite file's path or a PostgreSQL URL."""
+    return write_example_shops(server_databases())
 
 
 @pytest.fixture
-def start(db_path: Path) -> Iterator[ServerFactory]:
+def start(db_path: str | Path) -> Iterator[ServerFactory]:
     """Start a server on the seeded database with the given ServerOptions fields."""
     with ExitStack() as stack:
 
@@ -33,9 +40,11 @@ def start(db_path: Path) -> Iterator[ServerFactory]:
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+def shared_server(
+    server_db: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerHandle]:
     """One default server per test module: starting and stopping costs ~0.2 s each."""
-    with serve_example_shops(tmp_path_factory.mktemp("shared")) as handle:
+    with example_server(server_db, request, tmp_path_factory.mktemp("shared")) as handle:
         yield handle
 
 

@@ -1,20 +1,40 @@
-"""`python -m nps_core.server ...` as a user runs it."""
+"""`python -m nps_core.server ...` as a user runs it, on a SQLite file and on PostgreSQL
+(by a plain ``postgresql://`` URL, as a user writes it)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from nps_core.server.demo import DEMO_SHOP_ID, demo_secret
 from nps_core.server.store import Store
 from tests.support.cli import cli
+from tests.support.databases import ServerDatabases
 from tests.support.servers import serve
 
+CliDb = Callable[[str], str | Path]
 
-def test_demo_prints_credentials(tmp_path: Path) -> None:
-    db = tmp_path / "demo.sqlite3"
+
+@pytest.fixture
+def cli_db(server_databases: ServerDatabases) -> CliDb:
+    """``cli_db(name)``: a new database as ``--db`` names it: a path, or a plain
+    ``postgresql://`` URL (psycopg 3, as the server reads it)."""
+
+    def make(name: str) -> str | Path:
+        db = server_databases(name)
+        return (
+            db.replace("postgresql+psycopg://", "postgresql://", 1) if isinstance(db, str) else db
+        )
+
+    return make
+
+
+def test_demo_prints_credentials(cli_db: CliDb) -> None:
+    db = cli_db("demo.sqlite3")
     done = cli("demo", "--db", db, "--reviews", "3000", "--days", "60", "--seed", "7")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [f"shop_id={DEMO_SHOP_ID}", f"shop_secret={demo_secret(7)}"]
@@ -23,8 +43,8 @@ def test_demo_prints_credentials(tmp_path: Path) -> None:
     store.close()
 
 
-def test_add_shop_then_load(tmp_path: Path) -> None:
-    db = tmp_path / "shop.sqlite3"
+def test_add_shop_then_load(cli_db: CliDb, tmp_path: Path) -> None:
+    db = cli_db("shop.sqlite3")
     done = cli(
         "add-shop",
         "--db",
@@ -72,8 +92,8 @@ def test_add_shop_then_load(tmp_path: Path) -> None:
     store.close()
 
 
-def test_import_shop(tmp_path: Path) -> None:
-    db = tmp_path / "import.sqlite3"
+def test_import_shop(cli_db: CliDb, tmp_path: Path) -> None:
+    db = cli_db("import.sqlite3")
     definition = {
         "shop_id": "rich",
         "secret": "s3cret",
@@ -107,8 +127,8 @@ def test_import_shop(tmp_path: Path) -> None:
     assert "secret" in done.stderr
 
 
-def test_serve(tmp_path: Path) -> None:
-    db = tmp_path / "serve.sqlite3"
+def test_serve(cli_db: CliDb) -> None:
+    db = cli_db("serve.sqlite3")
     assert (
         cli(
             "add-shop", "--db", db, "--shop-id", "s", "--shop-secret", "k", "--channel", "web"

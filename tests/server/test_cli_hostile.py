@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from nps_core.server.store import Store
 from tests.support.cli import cli
+from tests.support.servers import free_port
 
 SHOP = {"shop_id": "s1", "secret": "k1", "channels": [{"code": "web"}]}
 
@@ -164,3 +166,56 @@ def test_load_into_a_missing_database_creates_none(tmp_path: Path) -> None:
     db = tmp_path / "missing.sqlite3"
     refused(cli("load", "--db", db, "--shop-id", "s1", path), "no database")
     assert not db.exists()
+
+
+# -- a PostgreSQL that cannot be reached or refuses ------------------------------------
+
+PASSWORD = "pw-never-shown-7c1"
+
+
+def unreachable_url() -> str:
+    """A PostgreSQL URL, with a password, of a loopback port where nothing listens."""
+    return f"postgresql://nps:{PASSWORD}@127.0.0.1:{free_port()}/nps"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("serve",),
+        ("demo", "--reviews", "10"),
+        ("add-shop", "--shop-id", "s1", "--shop-secret", "k1"),
+        ("load", "--shop-id", "s1", "{csv}"),
+        ("import-shop", "{json}"),
+    ],
+)
+def test_unreachable_postgresql_is_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    files = {"{csv}": tmp_path / "r.csv", "{json}": tmp_path / "s.json"}
+    files["{csv}"].write_text("created_at,channel,category,rate\n2024-01-01,web,delivery,9\n")
+    files["{json}"].write_text(json.dumps(SHOP))
+    args = [str(files.get(a, a)) for a in command[1:]]
+    done = cli(command[0], "--db", unreachable_url(), *args)
+    refused(done, "postgresql://nps:***@127.0.0.1", "refused")
+    assert PASSWORD not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_refusing_postgresql_is_one_line(pg_url: str) -> None:
+    """A database that does not exist on a running server: said, and exit 2."""
+    url = pg_url.rsplit("/", 1)[0].replace("nps@", f"nps:{PASSWORD}@") + "/no_such_database"
+    done = cli("add-shop", "--db", url, "--shop-id", "s1", "--shop-secret", "k1")
+    refused(done, "no_such_database", "does not exist")
+    assert PASSWORD not in done.stderr + done.stdout
+
+
+def test_load_into_an_empty_postgresql_database_creates_nothing(
+    pg_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text("created_at,channel,category,rate\n2024-01-01,web,delivery,9\n")
+    refused(cli("load", "--db", pg_url, "--shop-id", "s1", path), "no database")
+    engine = create_engine(pg_url)
+    try:
+        with engine.connect() as con:
+            assert inspect(con).get_table_names() == []
+    finally:
+        engine.dispose()

@@ -1,4 +1,4 @@
-"""The shops tests and benches seed into a SQLite file of the bundled server.
+"""The shops tests and benches seed into a database of the bundled server.
 
 The test shop (``SHOP_ID``): three channels, two categories, and the reviews a test
 gives it. The vendor page's example shop (``SHOP``, with its ``channel_id`` and
@@ -13,7 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from nps_core.server import ServerHandle, Store, start_server
+from nps_core.server.schema import reviews
 
 __all__ = [
     "CATEGORIES",
@@ -56,14 +59,15 @@ TEXTS = {
 
 
 def seed_shop(
-    db_path: Path,
+    db: str | Path,
     rows: Iterable[Mapping[str, Any]] = (),
     *,
     shop_id: str = SHOP_ID,
     secret: str = SHOP_SECRET,
 ) -> Store:
-    """The test shop, holding ``rows``; the caller closes the store."""
-    store = Store(db_path)
+    """The test shop, holding ``rows``, in ``db`` (a SQLite path or a PostgreSQL URL);
+    the caller closes the store."""
+    store = Store(db)
     store.add_shop(shop_id, secret, name="Test shop")
     for code in CHANNELS:
         store.add_channel(shop_id, code, name=code.title())
@@ -75,9 +79,9 @@ def seed_shop(
     return store
 
 
-def write_example_shops(db_path: Path) -> Path:
+def write_example_shops(db: str | Path) -> str | Path:
     """The example shop (channel_id / category_id), plus more and a second shop."""
-    store = Store(db_path)
+    store = Store(db)
     try:
         store.add_shop(SHOP, SECRET, "Example shop")
         store.add_channel(SHOP, "channel_id", "Example channel")
@@ -91,13 +95,13 @@ def write_example_shops(db_path: Path) -> Path:
         store.add_category(OTHER_SHOP, "product")
     finally:
         store.close()
-    return db_path
+    return db
 
 
 @contextmanager
-def serve_example_shops(folder: Path) -> Iterator[ServerHandle]:
-    """A default server, while in the block, over the example shops in a new file."""
-    with start_server(write_example_shops(folder / "nps.sqlite3")) as handle:
+def serve_example_shops(db: str | Path) -> Iterator[ServerHandle]:
+    """A default server, while in the block, over the example shops in a new ``db``."""
+    with start_server(write_example_shops(db)) as handle:
         yield handle
 
 
@@ -120,10 +124,10 @@ def review(**fields: Any) -> dict[str, Any]:
 def clear_reviews(store: Store) -> None:
     """Delete every review, of every shop (a module's server reused by the next test)."""
     with store.transaction() as con:
-        con.execute("DELETE FROM reviews")
+        con.execute(reviews.delete())
 
 
 def stored_reviews(store: Store) -> int:
     """Reviews in the database, every shop counted."""
-    with store.transaction() as con:
-        return int(con.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+    with store.reading() as con:
+        return int(con.execute(select(func.count()).select_from(reviews)).scalar_one())
