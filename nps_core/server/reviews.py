@@ -57,18 +57,8 @@ REVIEW_TEXTS: tuple[str, ...] = tuple(
     f for f in REVIEW_COLUMNS if f in CREATE_FIELDS and f not in ("channel", "category", "rate")
 )
 
-# What query_reviews yields: dicts with these keys.
-_API_KEYS = (
-    "id",
-    "created_ms",
-    "channel",
-    "category",
-    "rate",
-    "comment",
-    "client_id",
-    "email",
-    "phone",
-)
+# What query_reviews yields: dicts with a review's fields, `created_at` kept in ms.
+_API_KEYS = tuple("created_ms" if f == "created_at" else f for f in REVIEW_FIELDS)
 # What all_reviews yields: every column but the replace rule's key.
 _ALL_KEYS = ("id", "shop_id", *REVIEW_COLUMNS)
 
