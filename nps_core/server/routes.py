@@ -58,12 +58,12 @@ def channels(shop: QueryShopDep, store: StoreDep, options: OptionsDep) -> Respon
 def reviews(query: ReviewsQueryDep, store: StoreDep, options: OptionsDep) -> Response:
     text = store.reviews_json(
         query.shop.shop_id,
-        query.start_ms,
-        query.end_ms,
-        query.channel,
-        query.category,
         limit=options.page_limit,
         legacy=options.legacy,
+        start_ms=query.start_ms,
+        end_ms=query.end_ms,
+        channel=query.channel,
+        category=query.category,
     )
     if options.shape == "envelope":
         text = f'{{"status":"success","payload":{{"reviews":{text}}}}}'
