@@ -15,7 +15,14 @@ import pytest
 from nps_core.alerts.notify import REPEAT_NOTE
 from tests.support.receivers import webhook_receiver
 from tests.support.servers import ServerFactory
-from tests.support.workers import ledger_counts, recent, run_worker, start_worker, worker_env
+from tests.support.workers import (
+    ledger_counts,
+    recent,
+    run_worker,
+    start_worker,
+    watch_once,
+    worker_env,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -94,7 +101,7 @@ def test_a_message_that_keeps_failing_is_marked_failed_and_reported(
     server = server_factory(detractors(1))
     env = worker_env(tmp_path, server)
     with webhook_receiver(fail_first=100) as receiver:
-        args = ["watch", "--notify", receiver.url(), "--once", "--no-bands", "--max-attempts", "2"]
+        args = watch_once(receiver.url(), more=("--max-attempts", "2"))
         first = run_worker(tmp_path, env, *args, "--retry-base", "0.1")
         assert first.returncode == 1  # a --once run that could not deliver says so
         assert "(try 1 of 2)" in first.stderr
@@ -116,15 +123,7 @@ def test_two_workers_at_once_never_both_deliver(
     server = server_factory(detractors(count))
     env = worker_env(tmp_path, server, state_url)
     with webhook_receiver(delay=0.05) as receiver:
-        args = [
-            "watch",
-            "--notify",
-            receiver.url(),
-            "--once",
-            "--no-bands",
-            "--lease-seconds",
-            "30",
-        ]
+        args = watch_once(receiver.url(), more=("--lease-seconds", "30"))
         workers = [start_worker(tmp_path, env, *args, log=tmp_path / f"w{i}.log") for i in range(2)]
         for worker in workers:
             worker.wait(120)
