@@ -33,6 +33,7 @@ __all__ = [
     "REVIEW_COLUMNS",
     "REVIEW_TEXTS",
     "STORED_AS",
+    "ReadFilters",
     "ReviewStore",
     "client_id_for",
     "now_ms",

@@ -57,13 +57,7 @@ def channels(shop: QueryShopDep, store: StoreDep, options: OptionsDep) -> Respon
 @router.get("/nps/reviews", include_in_schema=False)
 def reviews(query: ReviewsQueryDep, store: StoreDep, options: OptionsDep) -> Response:
     text = store.reviews_json(
-        query.shop.shop_id,
-        limit=options.page_limit,
-        legacy=options.legacy,
-        start_ms=query.start_ms,
-        end_ms=query.end_ms,
-        channel=query.channel,
-        category=query.category,
+        query.shop.shop_id, limit=options.page_limit, legacy=options.legacy, **query.filters
     )
     if options.shape == "envelope":
         text = f'{{"status":"success","payload":{{"reviews":{text}}}}}'
