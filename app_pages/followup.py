@@ -35,12 +35,11 @@ count_col.markdown(
         n=format_count(len(rows)), sla=hours_text(sla)
     )
 )
-names = {"channel_names": ctx.channel_names, "category_names": ctx.category_names}
 csv_download(
     export_col,
     visitor,
     "Follow-up",
-    partial(inbox_csv, rows, tz=tz, **names),
+    partial(inbox_csv, rows, tz=tz, labels=ctx.labels),
     rows=len(rows),
     file_name=f"followup-{ctx.period.start}-{ctx.period.end}.csv",
 )

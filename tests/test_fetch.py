@@ -183,13 +183,17 @@ def test_closed_days_come_from_the_cache_with_zero_requests(server_factory, tmp_
     pd.testing.assert_frame_equal(first.frame, third.frame)
 
 
-def test_open_days_are_fetched_again(server_factory, tmp_path):
+def recent_days(server_factory, tmp_path, seed: int, days: int, minutes: int):
+    """A server holding one review on each of the last ``days`` days, ``minutes`` before
+    now's time of day; an empty cache; today."""
     now = datetime.now(UTC)
-    rng = random.Random(10)
-    rows = [review_row(rng, now - timedelta(days=d, minutes=5)) for d in range(6)]
-    server = server_factory(rows)
-    cache = ReviewCache(tmp_path / "cache")
-    today = now.date()
+    rng = random.Random(seed)
+    rows = [review_row(rng, now - timedelta(days=d, minutes=minutes)) for d in range(days)]
+    return server_factory(rows), ReviewCache(tmp_path / "cache"), now.date()
+
+
+def test_open_days_are_fetched_again(server_factory, tmp_path):
+    server, cache, today = recent_days(server_factory, tmp_path, seed=10, days=6, minutes=5)
     with NpsClient(server.url, SHOP_ID, SHOP_SECRET) as client:
         first = fetch_reviews(client, today - timedelta(days=5), today, cache=cache)
         client.create_review(
@@ -203,12 +207,7 @@ def test_open_days_are_fetched_again(server_factory, tmp_path):
 
 
 def test_stale_copy_when_the_api_is_down_and_auth_errors_raise(server_factory, tmp_path):
-    now = datetime.now(UTC)
-    rng = random.Random(11)
-    rows = [review_row(rng, now - timedelta(days=d, minutes=1)) for d in range(5)]
-    server = server_factory(rows)
-    cache = ReviewCache(tmp_path / "cache")
-    today = now.date()
+    server, cache, today = recent_days(server_factory, tmp_path, seed=11, days=5, minutes=1)
     period = (today - timedelta(days=4), today)
     with NpsClient(server.url, SHOP_ID, SHOP_SECRET) as client:
         good = fetch_reviews(client, *period, cache=cache)

@@ -90,13 +90,7 @@ def test_age_says_past_the_service_level_in_words() -> None:
 
 def test_the_table_shows_names_contacts_and_status(frame: pd.DataFrame) -> None:
     rows = inbox(frame, {}, now=NOW, sla_hours=48)
-    table = inbox_table(
-        rows,
-        tz="UTC",
-        sla_hours=48,
-        channel_names=NAMES["channel"],
-        category_names=NAMES["category"],
-    )
+    table = inbox_table(rows, tz="UTC", sla_hours=48, labels=NAMES)
     assert tuple(table.columns) == INBOX_COLUMNS
     last = table.iloc[2]
     assert (last["channel"], last["category"], last["rate"]) == ("Website", "Delivery", 2)
@@ -123,9 +117,7 @@ def test_the_csv_has_contacts_and_follow_ups_with_formulas_guarded(frame: pd.Dat
         now=NOW,
         sla_hours=48,
     )
-    data = inbox_csv(
-        rows, tz="UTC", channel_names=NAMES["channel"], category_names=NAMES["category"]
-    )
+    data = inbox_csv(rows, tz="UTC", labels=NAMES)
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert table["id"].tolist() == ["5", "4", "1"]

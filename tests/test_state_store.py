@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from alembic import command
@@ -17,6 +17,7 @@ from sqlalchemy import PrimaryKeyConstraint, inspect
 from nps_core.data.state import Backoff, Change, FollowUp, StateStore, VersionConflict, open_state
 from nps_core.data.state.database import alembic_config, current_revision, head_revision
 from nps_core.data.state.schema import metadata
+from tests.support.threads import at_once
 
 SOURCE = "http://api.test|shop-1"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -103,20 +104,7 @@ def test_reopening_is_idempotent_and_keeps_the_data(state_url: str) -> None:
 
 
 def test_processes_opening_a_new_store_at_once_all_succeed(state_url: str) -> None:
-    errors: list[BaseException] = []
-
-    def open_one() -> None:
-        try:
-            open_state(state_url).close()
-        except BaseException as error:  # collected for the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=open_one) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once([lambda: open_state(state_url).close()] * 4) == []
 
 
 # -------------------------------------------------------------------------- follow-ups
@@ -282,18 +270,12 @@ def test_a_lease_has_one_holder_until_it_expires(store: StateStore) -> None:
 def test_of_many_workers_racing_for_a_lease_exactly_one_wins(state_url: str) -> None:
     stores = [open_state(state_url) for _ in range(6)]
     won: list[str] = []
-    barrier = threading.Barrier(len(stores))
 
     def race(i: int) -> None:
-        barrier.wait()
         if stores[i].leases.acquire("deliver:x", f"w{i}", timedelta(minutes=1)):
             won.append(f"w{i}")
 
-    threads = [threading.Thread(target=race, args=(i,)) for i in range(len(stores))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert at_once([partial(race, i) for i in range(len(stores))]) == []
     for opened in stores:
         opened.close()
     assert len(won) == 1

@@ -161,18 +161,18 @@ def inbox_table(
     *,
     tz: str,
     sla_hours: float,
-    channel_names: Mapping[str, str],
-    category_names: Mapping[str, str],
+    labels: Labels,
 ) -> pd.DataFrame:
-    """The inbox as the page shows it (``INBOX_COLUMNS``), in the inbox's order."""
+    """The inbox as the page shows it (``INBOX_COLUMNS``), in the inbox's order; channels
+    and categories by their names in ``labels``."""
     emails = rows["email"] if "email" in rows.columns else pd.Series([None] * len(rows))
     phones = rows["phone"] if "phone" in rows.columns else pd.Series([None] * len(rows))
     return pd.DataFrame(
         {
             "review": rows["id"].astype(str),
             "time": local_time(rows, tz),
-            "channel": names_of(rows["channel"], channel_names),
-            "category": names_of(rows["category"], category_names),
+            "channel": names_of(rows["channel"], labels.get("channel", {})),
+            "category": names_of(rows["category"], labels.get("category", {})),
             "rate": rows["rate"].astype(np.int64),
             "comment": rows["comment"].astype("string"),
             "contact": [_contact(e, p) for e, p in zip(emails, phones, strict=True)],
@@ -206,13 +206,7 @@ def _utc_text(values: pd.Series, tz: str) -> pd.Series:
     return stamps.dt.tz_convert(tz).dt.floor("s").astype("string")
 
 
-def inbox_csv(
-    rows: pd.DataFrame,
-    *,
-    tz: str,
-    channel_names: Mapping[str, str],
-    category_names: Mapping[str, str],
-) -> bytes:
+def inbox_csv(rows: pd.DataFrame, *, tz: str, labels: Labels) -> bytes:
     """The inbox as CSV, contacts included (managers only), in the inbox's order.
 
     UTF-8 with a byte-order mark; times in ``tz`` with their offset; a cell a
@@ -222,7 +216,7 @@ def inbox_csv(
         {
             "id": rows["id"],
             "created_at": _utc_text(rows["created_at"], tz),
-            **review_columns(rows, channel_names, category_names),
+            **review_columns(rows, labels.get("channel", {}), labels.get("category", {})),
             **{c: guard_formulas(rows[c]) for c in _CONTACT_COLUMNS if c in rows.columns},
             "status": rows["status"],
             "owner": guard_formulas(rows["owner"]),

@@ -25,6 +25,7 @@ from nps_core.contract.validation import check_text
 from nps_core.server.options import ServerOptions
 from nps_core.server.parsing import RequestError, create_fields, single_params
 from nps_core.server.ratelimit import RateLimiter
+from nps_core.server.reviews import ReadFilters
 from nps_core.server.store import Shop, Store
 
 __all__ = [
@@ -124,13 +125,11 @@ QueryShopDep = Annotated[Shop, Depends(query_shop)]
 
 @dataclass(frozen=True, slots=True)
 class ReviewsQuery:
-    """What a reviews request asks for: start_ms <= created_ms < end_ms, and a segment."""
+    """What a reviews request asks for: a shop's reviews with start_ms <= created_ms <
+    end_ms, of a segment (the filters the store's reads take)."""
 
     shop: Shop
-    start_ms: int | None
-    end_ms: int | None
-    channel: str | None
-    category: str | None
+    filters: ReadFilters
 
 
 def _day_start_ms(day: date, tz: ZoneInfo) -> int | None:
@@ -176,13 +175,13 @@ def reviews_query(
     limit_shop(limiter, shop)
     first = _parse_day(params.get("date_from"), "date_from")
     last = _parse_day(params.get("date_to"), "date_to")
-    return ReviewsQuery(
-        shop,
-        _day_start_ms(first, options.tz) if first else None,
-        _end_ms(last, options),
-        params.get("channel"),
-        params.get("category"),
+    filters = ReadFilters(
+        start_ms=_day_start_ms(first, options.tz) if first else None,
+        end_ms=_end_ms(last, options),
+        channel=params.get("channel"),
+        category=params.get("category"),
     )
+    return ReviewsQuery(shop, filters)
 
 
 ReviewsQueryDep = Annotated[ReviewsQuery, Depends(reviews_query)]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import (
     BindParameter,
@@ -33,6 +33,7 @@ __all__ = [
     "REVIEW_COLUMNS",
     "REVIEW_TEXTS",
     "STORED_AS",
+    "ReadFilters",
     "ReviewStore",
     "client_id_for",
     "now_ms",
@@ -57,18 +58,8 @@ REVIEW_TEXTS: tuple[str, ...] = tuple(
     f for f in REVIEW_COLUMNS if f in CREATE_FIELDS and f not in ("channel", "category", "rate")
 )
 
-# What query_reviews yields: dicts with these keys.
-_API_KEYS = (
-    "id",
-    "created_ms",
-    "channel",
-    "category",
-    "rate",
-    "comment",
-    "client_id",
-    "email",
-    "phone",
-)
+# What query_reviews yields: dicts with a review's fields, `created_at` kept in ms.
+_API_KEYS = tuple("created_ms" if f == "created_at" else f for f in REVIEW_FIELDS)
 # What all_reviews yields: every column but the replace rule's key.
 _ALL_KEYS = ("id", "shop_id", *REVIEW_COLUMNS)
 
@@ -160,14 +151,19 @@ _FILTERS: dict[str, Callable[[BindParameter[Any]], ColumnElement[bool]]] = {
 }
 
 
-# A read's parameters, in the order the read methods take them.
-_READ_PARAMS = (*_FILTERS, "limit")
+class ReadFilters(TypedDict, total=False):
+    """A read's optional filters: start_ms <= created_ms < end_ms, a channel, a category."""
+
+    start_ms: int | None
+    end_ms: int | None
+    channel: str | None
+    category: str | None
 
 
-def _read_params(*values: Any) -> dict[str, Any]:
+def _read_params(shop_id: str, limit: int | None, filters: ReadFilters) -> dict[str, Any]:
     """A read's parameters that are given (its filters, its limit), by name."""
-    given = zip(_READ_PARAMS, values, strict=True)
-    return {name: value for name, value in given if value is not None}
+    given = {"shop_id": shop_id, **filters, "limit": limit}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 @lru_cache(maxsize=256)
@@ -286,49 +282,32 @@ class ReviewStore(Database):
         return {tuple(row) for row in con.execute(query)}
 
     def query_reviews(
-        self,
-        shop_id: str,
-        start_ms: int | None = None,
-        end_ms: int | None = None,
-        channel: str | None = None,
-        category: str | None = None,
-        limit: int | None = None,
+        self, shop_id: str, limit: int | None = None, **filters: Unpack[ReadFilters]
     ) -> list[dict[str, Any]]:
         """Reviews with start_ms <= created_ms < end_ms, ascending by id, first `limit`.
 
         Each dict has id, created_ms, channel, category, rate, comment, client_id,
         email and phone.
         """
-        read = self._read("api", shop_id, start_ms, end_ms, channel, category, limit)
-        with read as found:
+        with self._read("api", shop_id, limit, filters) as found:
             return [dict(row._mapping) for row in found]
 
     def reviews_json(
         self,
         shop_id: str,
-        start_ms: int | None = None,
-        end_ms: int | None = None,
-        channel: str | None = None,
-        category: str | None = None,
         limit: int | None = None,
         *,
         legacy: bool = False,
+        **filters: Unpack[ReadFilters],
     ) -> str:
         """The reviews ``query_reviews`` selects, as the API's JSON array text."""
-        params = _read_params(shop_id, start_ms, end_ms, channel, category, limit)
+        params = _read_params(shop_id, limit, filters)
         kind = "legacy" if legacy else "json"
         rows = self.run(_select(kind, self.sqlite, frozenset(params)), params)
         return "[" + ",".join(row[0] for row in rows) + "]"
 
-    def count_reviews(
-        self,
-        shop_id: str,
-        start_ms: int | None = None,
-        end_ms: int | None = None,
-        channel: str | None = None,
-        category: str | None = None,
-    ) -> int:
-        with self._read("count", shop_id, start_ms, end_ms, channel, category, None) as found:
+    def count_reviews(self, shop_id: str, **filters: Unpack[ReadFilters]) -> int:
+        with self._read("count", shop_id, None, filters) as found:
             return int(found.scalar_one())
 
     @contextmanager
@@ -336,14 +315,11 @@ class ReviewStore(Database):
         self,
         kind: str,
         shop_id: str,
-        start_ms: int | None,
-        end_ms: int | None,
-        channel: str | None,
-        category: str | None,
         limit: int | None,
+        filters: ReadFilters,
     ) -> Iterator[CursorResult[Any]]:
         """The result of a read (see ``_select``) with the filters that are given."""
-        params = _read_params(shop_id, start_ms, end_ms, channel, category, limit)
+        params = _read_params(shop_id, limit, filters)
         with self.reading() as con:
             found = con.execute(_select(kind, self.sqlite, frozenset(params)), params)
             try:

@@ -57,13 +57,7 @@ def channels(shop: QueryShopDep, store: StoreDep, options: OptionsDep) -> Respon
 @router.get("/nps/reviews", include_in_schema=False)
 def reviews(query: ReviewsQueryDep, store: StoreDep, options: OptionsDep) -> Response:
     text = store.reviews_json(
-        query.shop.shop_id,
-        query.start_ms,
-        query.end_ms,
-        query.channel,
-        query.category,
-        limit=options.page_limit,
-        legacy=options.legacy,
+        query.shop.shop_id, limit=options.page_limit, legacy=options.legacy, **query.filters
     )
     if options.shape == "envelope":
         text = f'{{"status":"success","payload":{{"reviews":{text}}}}}'

@@ -108,8 +108,7 @@ def styled_table(ctx: FilterContext, rows: pd.DataFrame) -> Styler:
         rows,
         tz=ctx.settings.timezone,
         sla_hours=ctx.settings.followup_sla_hours,
-        channel_names=ctx.channel_names,
-        category_names=ctx.category_names,
+        labels=ctx.labels,
     )
     overdue = rows["overdue"].to_numpy(bool)
     return table.style.apply(

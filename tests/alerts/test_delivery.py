@@ -15,7 +15,14 @@ import pytest
 from nps_core.alerts.notify import REPEAT_NOTE
 from tests.support.receivers import webhook_receiver
 from tests.support.servers import ServerFactory
-from tests.support.workers import ledger_counts, recent, run_worker, start_worker, worker_env
+from tests.support.workers import (
+    ledger_counts,
+    recent,
+    run_worker,
+    start_worker,
+    watch_once,
+    worker_env,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -24,12 +31,18 @@ def detractors(count: int) -> list[dict]:
     return [recent(2 + k, k % 7, comment=f"complaint {k}") for k in range(count)]
 
 
+def detractors_env(
+    server_factory: ServerFactory, tmp_path: Path, count: int, state_url: str = ""
+) -> dict[str, str]:
+    """A worker's environment over a server holding ``count`` recent detractors."""
+    return worker_env(tmp_path, server_factory(detractors(count)), state_url)
+
+
 def test_kill_9_mid_batch_then_restart_notifies_every_detractor_exactly_once(
     server_factory: ServerFactory, tmp_path: Path, state_url: str
 ) -> None:
     count = 20
-    server = server_factory(detractors(count))
-    env = worker_env(tmp_path, server, state_url)
+    env = detractors_env(server_factory, tmp_path, count, state_url)
     args = ["watch", "--once", "--no-bands", "--lease-seconds", "2"]
     with webhook_receiver(delay=0.4) as receiver:  # a slow service: messages are in flight
         worker = start_worker(
@@ -60,8 +73,7 @@ def test_kill_9_mid_batch_then_restart_notifies_every_detractor_exactly_once(
 def test_a_failing_receiver_is_retried_with_backoff_until_it_takes_the_message(
     server_factory: ServerFactory, tmp_path: Path
 ) -> None:
-    server = server_factory(detractors(1))
-    env = worker_env(tmp_path, server)
+    env = detractors_env(server_factory, tmp_path, 1)
     log = tmp_path / "worker.log"
     with webhook_receiver(fail_first=3) as receiver:
         worker = start_worker(
@@ -91,10 +103,9 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_takes_the_message(
 def test_a_message_that_keeps_failing_is_marked_failed_and_reported(
     server_factory: ServerFactory, tmp_path: Path
 ) -> None:
-    server = server_factory(detractors(1))
-    env = worker_env(tmp_path, server)
+    env = detractors_env(server_factory, tmp_path, 1)
     with webhook_receiver(fail_first=100) as receiver:
-        args = ["watch", "--notify", receiver.url(), "--once", "--no-bands", "--max-attempts", "2"]
+        args = watch_once(receiver.url(), more=("--max-attempts", "2"))
         first = run_worker(tmp_path, env, *args, "--retry-base", "0.1")
         assert first.returncode == 1  # a --once run that could not deliver says so
         assert "(try 1 of 2)" in first.stderr
@@ -113,18 +124,9 @@ def test_two_workers_at_once_never_both_deliver(
     server_factory: ServerFactory, tmp_path: Path, state_url: str
 ) -> None:
     count = 15
-    server = server_factory(detractors(count))
-    env = worker_env(tmp_path, server, state_url)
+    env = detractors_env(server_factory, tmp_path, count, state_url)
     with webhook_receiver(delay=0.05) as receiver:
-        args = [
-            "watch",
-            "--notify",
-            receiver.url(),
-            "--once",
-            "--no-bands",
-            "--lease-seconds",
-            "30",
-        ]
+        args = watch_once(receiver.url(), more=("--lease-seconds", "30"))
         workers = [start_worker(tmp_path, env, *args, log=tmp_path / f"w{i}.log") for i in range(2)]
         for worker in workers:
             worker.wait(120)

@@ -28,7 +28,7 @@ from tests.support.receivers import mail_receiver, webhook_receiver
 from tests.support.rows import to_ms
 from tests.support.servers import ServerFactory
 from tests.support.shops import CATEGORIES, CHANNELS, SHOP_ID, SHOP_SECRET
-from tests.support.workers import run_worker, worker_env
+from tests.support.workers import run_worker, watch_once, worker_env
 
 pytestmark = pytest.mark.slow
 
@@ -134,15 +134,7 @@ def test_the_digest_mail_carries_the_metrics_of_the_week_and_its_chart(
 def test_in_demo_mode_the_worker_starts_the_bundled_server_itself(tmp_path: Path) -> None:
     env = worker_env(tmp_path, NPS_DEMO_REVIEWS="1500")
     with webhook_receiver() as receiver:
-        args = [
-            "watch",
-            "--notify",
-            receiver.url(),
-            "--once",
-            "--no-bands",
-            "--lookback-hours",
-            "720",
-        ]
+        args = watch_once(receiver.url(), more=("--lookback-hours", "720"))
         done = run_worker(tmp_path, env, *args)
         assert done.returncode == 0, done.stderr
     assert (tmp_path / "data" / "demo-1500.sqlite3").exists()

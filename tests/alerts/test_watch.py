@@ -15,7 +15,14 @@ from tests.support.receivers import webhook_receiver
 from tests.support.rows import to_ms
 from tests.support.servers import ServerFactory
 from tests.support.shops import SHOP_ID
-from tests.support.workers import PUBLIC_URL, ledger_counts, recent, run_worker, worker_env
+from tests.support.workers import (
+    PUBLIC_URL,
+    ledger_counts,
+    recent,
+    run_worker,
+    watch_once,
+    worker_env,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -52,16 +59,12 @@ def test_each_new_detractor_is_announced_once_and_a_restart_resends_nothing(
     server = server_factory(seeded_rows())
     env = worker_env(tmp_path, server)
     with webhook_receiver() as receiver:
-        first = run_worker(
-            tmp_path, env, "watch", "--notify", receiver.url(), "--once", "--no-bands"
-        )
+        first = run_worker(tmp_path, env, *watch_once(receiver.url()))
         assert first.returncode == 0, first.stderr
         keys = receiver.keys()
         assert len(keys) == len(DETRACTORS)
         assert len(set(keys)) == len(keys)
-        again = run_worker(
-            tmp_path, env, "watch", "--notify", receiver.url(), "--once", "--no-bands"
-        )
+        again = run_worker(tmp_path, env, *watch_once(receiver.url()))
         assert again.returncode == 0, again.stderr
         assert receiver.keys() == keys  # nothing sent twice
     body = receiver.deliveries[-1].body  # the newest detractor is announced last
@@ -77,10 +80,8 @@ def test_each_new_detractor_is_announced_once_and_a_restart_resends_nothing(
 def test_max_rate_sets_what_counts_as_news(server_factory: ServerFactory, tmp_path: Path) -> None:
     server = server_factory(seeded_rows())
     with webhook_receiver() as receiver:
-        done = run_worker(
-            tmp_path, worker_env(tmp_path, server), "watch", "--notify", receiver.url(),
-            "--once", "--no-bands", "--max-rate", "2",
-        )  # fmt: skip
+        args = watch_once(receiver.url(), more=("--max-rate", "2"))
+        done = run_worker(tmp_path, worker_env(tmp_path, server), *args)
         assert done.returncode == 0, done.stderr
     rates = sorted(int(d.body["title"].split()[1].split("/")[0]) for d in receiver.deliveries)
     assert rates == sorted(rate for _, rate in DETRACTORS if rate <= 2)
@@ -91,15 +92,7 @@ def test_every_destination_gets_every_message(
 ) -> None:
     server = server_factory([recent(5, 3), recent(6, 4)])
     with webhook_receiver() as one, webhook_receiver() as two:
-        args = [
-            "watch",
-            "--notify",
-            one.url(),
-            "--notify",
-            two.url("other"),
-            "--once",
-            "--no-bands",
-        ]
+        args = watch_once(one.url(), two.url("other"))
         done = run_worker(tmp_path, worker_env(tmp_path, server), *args)
         assert done.returncode == 0, done.stderr
         assert sorted(one.keys()) == sorted(two.keys())

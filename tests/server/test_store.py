@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 
 from nps_core.server.migrate import current_revision, head_revision
 from nps_core.server.store import DAY_MS, Store, client_id_for
 from tests.support.databases import ServerDatabases
 from tests.support.shops import OTHER_SHOP, SECRET, SHOP
+from tests.support.threads import at_once
 
 NOON = 1_700_000_000_000 - 1_700_000_000_000 % DAY_MS + DAY_MS // 2
 
@@ -92,20 +93,14 @@ def test_bulk_insert_and_queries(db_path: Path) -> None:
 
 
 def test_concurrent_duplicates_leave_one_row(db_path: Path) -> None:
-    barrier = threading.Barrier(16)
     store = Store(db_path)
 
     def write(rate: int) -> None:
-        barrier.wait()
         store.create_review(
             SHOP, channel="email", category="support", rate=rate, did="dev-9", created_ms=NOON
         )
 
-    threads = [threading.Thread(target=write, args=(1 + i % 10,)) for i in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert at_once([partial(write, 1 + i % 10) for i in range(16)]) == []
     assert len(store.all_reviews(SHOP)) == 1
     store.close()
 
@@ -175,22 +170,7 @@ def test_stores_opening_a_new_database_at_once_migrate_it_once(
     server_databases: ServerDatabases,
 ) -> None:
     target = server_databases("new.sqlite3")
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def open_store() -> None:
-        barrier.wait()
-        try:
-            Store(target).close()
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_store) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert at_once([lambda: Store(target).close()] * 4) == []
     store = Store(target)
     with store.reading() as con:
         assert current_revision(con) == head_revision()

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from nps_core import FilterState, NpsClient, Period, fetch_reviews, parse_filters
 from nps_core.present.filters import filter_frame
 from nps_core.ui.filters import today_in
-from tests.support.apptest import DemoApi
+from tests.support.apptest import AppFactory, DemoApi
 
 
 def _decode(value: Any) -> Any:
@@ -78,6 +78,16 @@ class Expected:
 def expected_for(demo_api: DemoApi, query: dict[str, str]) -> Expected:
     state, today = state_of(query)
     return Expected(state, today, *expected_frames(demo_api, state, today))
+
+
+def page_for(
+    app_factory: AppFactory, demo_api: DemoApi, page: str | None, query: dict[str, str]
+) -> tuple[AppTest, Expected]:
+    """``page`` (the Overview for None) run for ``query``, which must not fail, and what it
+    should show."""
+    app = app_factory(page, **query)
+    assert not app.exception, app.exception
+    return app, expected_for(demo_api, query)
 
 
 def state_of(query: dict[str, str]) -> tuple[FilterState, date]:

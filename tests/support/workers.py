@@ -18,9 +18,23 @@ from nps_core.server import ServerHandle
 from tests.support.rows import to_ms
 from tests.support.shops import SHOP_ID, SHOP_SECRET
 
-__all__ = ["PUBLIC_URL", "ledger_counts", "recent", "run_worker", "start_worker", "worker_env"]
+__all__ = [
+    "PUBLIC_URL",
+    "ledger_counts",
+    "recent",
+    "run_worker",
+    "start_worker",
+    "watch_once",
+    "worker_env",
+]
 
 PUBLIC_URL = "http://dashboard.test"
+
+
+def watch_once(*urls: str, more: tuple[str, ...] = ()) -> list[str]:
+    """The arguments of one detractor watch (no group alerts) notifying each of ``urls``."""
+    notify = [arg for url in urls for arg in ("--notify", url)]
+    return ["watch", *notify, "--once", "--no-bands", *more]
 
 
 def worker_env(

@@ -19,10 +19,10 @@ from nps_core.present.formatting import (
 from tests.support.apptest import clear_streamlit_caches, run_app, small_api
 from tests.support.shown import (
     charts,
-    expected_for,
     expected_frames,
     metrics,
     numbers,
+    page_for,
     state_of,
     trace,
 )
@@ -47,9 +47,7 @@ CASES = {
 
 @pytest.mark.parametrize("query", CASES.values(), ids=CASES.keys())
 def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, query):
-    app = app_factory(None, **query)
-    assert not app.exception, app.exception
-    want = expected_for(demo_api, query)
+    app, want = page_for(app_factory, demo_api, None, query)
     state, today, current, previous = want.state, want.today, want.current, want.previous
     period = want.period
 

@@ -12,10 +12,10 @@ from nps_core.analysis.trend import trend
 from nps_core.present.formatting import format_nps, format_points
 from tests.support.shown import (
     charts,
-    expected_for,
     expected_frames,
     names,
     numbers,
+    page_for,
     state_of,
     trace,
 )
@@ -46,9 +46,7 @@ def heatmap_cells(chart) -> dict[tuple[str, str], float]:
 
 @pytest.mark.parametrize("query", CASES.values(), ids=CASES.keys())
 def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, query):
-    app = app_factory("app_pages/segments.py", **query)
-    assert not app.exception, app.exception
-    want = expected_for(demo_api, query)
+    app, want = page_for(app_factory, demo_api, "app_pages/segments.py", query)
     state, today, current, previous = want.state, want.today, want.current, want.previous
     period = want.period
     drawn = charts(app)
