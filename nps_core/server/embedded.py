@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["DemoSource", "start_demo"]
+__all__ = ["DemoSource", "prepare_demo", "start_demo"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,9 @@ class DemoSource:
 
 
 _lock = threading.Lock()
+_preparing_lock = threading.Lock()
 _started: dict[tuple[int, Path], DemoSource] = {}
+_preparing: set[tuple[int, Path]] = set()
 
 
 def start_demo(reviews: int, folder: Path) -> DemoSource:
@@ -34,10 +40,12 @@ def start_demo(reviews: int, folder: Path) -> DemoSource:
     key = (reviews, folder.resolve())
     with _lock:
         if key not in _started:
+            database = _demo_database(reviews, folder)
+            # Imported while a new database is being made in its own process.
             from nps_core.server.demo import demo_credentials
             from nps_core.server.runner import start_server
 
-            db_path, created = _demo_database(reviews, folder)
+            db_path, created = database()
             handle = start_server(db_path)
             credentials = demo_credentials(db_path)
             assert credentials is not None, "a demo database always holds its shop"
@@ -48,14 +56,41 @@ def start_demo(reviews: int, folder: Path) -> DemoSource:
         return _started[key]
 
 
-def _demo_database(reviews: int, folder: Path) -> tuple[Path, str]:
-    """The demo database for today, rebuilt when it was made on an earlier day.
+def prepare_demo(reviews: int, folder: Path) -> None:
+    """Start ``start_demo`` in a background thread and return at once.
+
+    The demo database takes a second or more to build: started early (while Streamlit
+    starts, or the page draws its frame), it is ready or nearly so when the page asks
+    for it. A later ``start_demo`` for the same shop waits for this one rather than
+    building again; should this one fail, that call builds anew and raises the error.
+    Only the first call for a shop starts anything.
+    """
+    key = (reviews, folder.resolve())
+    with _preparing_lock:
+        if key in _preparing:
+            return
+        _preparing.add(key)
+    thread = threading.Thread(
+        target=_start_quietly, args=(reviews, folder), name="nps-demo-prepare", daemon=True
+    )
+    thread.start()
+
+
+def _start_quietly(reviews: int, folder: Path) -> None:
+    # A failure is said by the start_demo call that needs the demo, not by this thread.
+    with suppress(Exception):
+        start_demo(reviews, folder)
+
+
+def _demo_database(reviews: int, folder: Path) -> Callable[[], tuple[Path, str]]:
+    """The demo database for today, rebuilt when it was made on an earlier day: returns
+    at once, with a function that waits for it and returns its path and day.
 
     Demo data covers the twelve months ending on the day it is made; a stale one would
-    show a dashboard whose last weeks are empty.
+    show a dashboard whose last weeks are empty. A new one is made by the ``demo``
+    command in a process of its own: a second or more of work that, in this process,
+    would hold the interpreter's lock against the page being drawn meanwhile.
     """
-    from nps_core.server.demo import create_demo
-
     db_path = folder / f"demo-{reviews}.sqlite3"
     marker = folder / f"demo-{reviews}.json"
     today = datetime.now(UTC).date().isoformat()
@@ -63,14 +98,26 @@ def _demo_database(reviews: int, folder: Path) -> tuple[Path, str]:
         made = json.loads(marker.read_text())["created"]
     except (OSError, ValueError, KeyError):
         made = None
-    if made != today or not db_path.exists():
-        tmp = db_path.with_suffix(f".tmp{os.getpid()}")
-        for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            stale.unlink(missing_ok=True)
-        create_demo(tmp, reviews=reviews)
+    if made == today and db_path.exists():
+        return lambda: (db_path, today)
+    tmp = db_path.with_suffix(f".tmp{os.getpid()}")
+    for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        stale.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "nps_core.server", "demo", "--db", str(tmp)]
+    making = subprocess.Popen(
+        [*command, "--reviews", str(reviews)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def made_today() -> tuple[Path, str]:
+        _, errors = making.communicate()
+        if making.returncode:
+            lines = errors.strip().splitlines() or [f"exit status {making.returncode}"]
+            raise RuntimeError(f"the demo database could not be made: {lines[-1]}")
         for suffix in ("-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(tmp, db_path)
         marker.write_text(json.dumps({"created": today, "reviews": reviews}))
-        made = today
-    return db_path, made
+        return db_path, today
+
+    return made_today

@@ -25,12 +25,13 @@ from nps_core.contract.models import Category, Channel
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
-from nps_core.data.settings import SECRET_SECTIONS, Settings, data_dir, load_settings
+from nps_core.data.settings import Settings, data_dir
 from nps_core.present.contacts import without_contacts
 from nps_core.present.i18n import N_, LazyText, gettext
 from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
-from nps_core.ui.access import current_rights, secrets_section
+from nps_core.ui.access import current_rights
+from nps_core.ui.source import read_settings
 
 if TYPE_CHECKING:
     from nps_core.data.state import StateStore
@@ -46,23 +47,17 @@ __all__ = [
     "load_catalog",
     "load_reviews",
     "refresh",
-    "secrets",
 ]
 
 # A minute: fresh enough for a morning look, and what every open tab shares.
 REVIEWS_TTL = 60
 
 
-def secrets() -> dict | None:
-    """The tables of Streamlit's secrets that the settings read, or None without any."""
-    found = {name: section for name in SECRET_SECTIONS if (section := secrets_section(name))}
-    return found or None
-
-
 @st.cache_resource(show_spinner=LazyText(N_("Starting the demo data server…")))
 def get_settings() -> Settings:
-    """Read once per process; in demo mode this starts the bundled server."""
-    settings = load_settings(secrets())
+    """Read once per process; in demo mode this starts the bundled server (or waits for
+    the start that ``start_source`` began)."""
+    settings = read_settings()
     if settings.mode == "demo":
         demo = start_demo(settings.demo_reviews, data_dir())
         settings = settings.with_source(demo.url, demo.shop_id, demo.shop_secret, demo.cache_key)

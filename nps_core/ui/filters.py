@@ -38,6 +38,8 @@ from nps_core.present.filters import (
 from nps_core.present.i18n import gettext
 from nps_core.present.notices import malformed_details, malformed_notice, truncation_notice
 from nps_core.ui.data import data_as_of, get_settings, load_catalog, load_reviews, refresh
+from nps_core.ui.loading import charts_warming
+from nps_core.ui.source import read_settings, start_source
 
 __all__ = [
     "FilterContext",
@@ -349,8 +351,8 @@ def _names(catalog: list[Channel] | list[Category]) -> dict[str, str]:
 
 def shared_filters() -> FilterContext:
     """Draw the sidebar, load the reviews it asks for, and keep the URL in step."""
-    settings = get_settings()
-    today = today_in(settings.timezone)
+    start_source()  # demo mode: the demo data build while the sidebar draws
+    today = today_in(read_settings().timezone)
     state, notices = parse_filters(st.query_params.to_dict(), today)
     seeding = _init_widgets(state, today)
     _keep_across_pages()
@@ -359,9 +361,11 @@ def shared_filters() -> FilterContext:
     st.sidebar.header(gettext("Filters"))
     state = _period_widgets(state, today)
     period, comparison = state.period(today), state.comparison(today)
-    reviews = _load(period, settings.timezone)
-    previous = _load(comparison, settings.timezone) if comparison else None
-    catalog = _catalog()
+    with charts_warming():
+        settings = get_settings()
+        reviews = _load(period, settings.timezone)
+        previous = _load(comparison, settings.timezone) if comparison else None
+        catalog = _catalog()
     frames = (reviews.frame, None if previous is None else previous.frame)
     state = _segment_widgets(state, catalog, frames, seeding, notices)
     state = _target_and_trend(state)
