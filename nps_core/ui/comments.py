@@ -63,7 +63,8 @@ LAZY_ROWS = 5_000
 _TERM_CANDIDATES = 40
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner=False)
+# A resource: read, never changed, so no copy per reader (st.cache_data's unpickling).
+@st.cache_resource(ttl=REVIEWS_TTL, max_entries=8, show_spinner=False)
 def _normalized(_comments: pd.Series, key: tuple[Any, ...]) -> pd.Series:
     return normalize_series(_comments)
 
