@@ -50,6 +50,7 @@ from tests.support.paths import ROOT
 from tests.support.servers import free_port, stop
 
 TARGET_RATIO = 2.0
+PROBE = Path(__file__).with_name("probe.py")
 HELLO_APP = 'import streamlit as st\n\nst.write("hello")\n'
 # The first moment each thing is on the page, in the browser's wall clock (ms).
 MARKS_JS = """
@@ -95,20 +96,21 @@ class Load:
         return self.marks.get("chart", self.marks.get("hello", self.done))
 
 
-def make_run(port: int) -> list[str]:
-    """The command `make run` runs (its last line), as make itself spells it out."""
+def make_run(port: int, root: Path) -> list[str]:
+    """The command `make run` runs in ``root`` (its last line), as make spells it out."""
     out = subprocess.run(
         ["make", "--dry-run", "--always-make", "run", f"PORT={port}"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=root, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return shlex.split(out.stdout.strip().splitlines()[-1])
 
 
 def command(script: Path, port: int, log: Path | None = None) -> list[str]:
-    """`make run`'s command for app.py; Streamlit's own `streamlit run` with the same
-    options for any other script. With ``log``, the same module run under ``bench.probe``."""
+    """`make run`'s command for an app.py (in its checkout); Streamlit's own `streamlit
+    run` with the same options for any other script. With ``log``, the same module run
+    under ``bench.probe`` (by its path: another checkout may have none)."""
     if script.name == "app.py":
-        run = make_run(port)
+        run = make_run(port, script.parent)
     else:
         flags = ["--server.headless", "true", "--server.port", str(port)]
         run = [str(Path(sys.executable).parent / "streamlit"), "run", str(script), *flags]
@@ -118,7 +120,7 @@ def command(script: Path, port: int, log: Path | None = None) -> list[str]:
         module, arguments = "streamlit", run[1:]
     else:  # python -m MODULE ...
         module, arguments = run[2], run[3:]
-    return [sys.executable, "-m", "bench.probe", str(log), "-m", module, *arguments]
+    return [sys.executable, str(PROBE), str(log), "-m", module, *arguments]
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -149,8 +151,10 @@ def first_load(browser: Browser, script: Path, data_dir: Path, log: Path | None 
     output = data_dir.with_suffix(".log")
     with open(output, "wb") as sink:
         process = subprocess.Popen(
-            command(script, port, log), cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
+            command(script, port, log),
+            cwd=script.parent if script.name == "app.py" else ROOT,
+            env=env, stdout=sink, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     try:
         url = f"http://localhost:{port}"
         try:
@@ -226,14 +230,19 @@ def background_work(background: list[Span]) -> list[Span]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--before", type=Path, help="another checkout (e.g. a worktree of main) timed alongside"
+    )
     args = parser.parse_args()
 
-    loads: dict[str, list[Load]] = {"dashboard": [], "hello": []}
     with tempfile.TemporaryDirectory(prefix="bench-firstrun-") as tmp, sync_playwright() as pw:
         folder = Path(tmp)
         hello = folder / "hello.py"
         hello.write_text(HELLO_APP)
         scripts = {"dashboard": ROOT / "app.py", "hello": hello}
+        if args.before:
+            scripts["before"] = args.before.resolve() / "app.py"
+        loads: dict[str, list[Load]] = {name: [] for name in scripts}
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for run in range(args.runs):  # side by side, the order alternating
             names = list(scripts) if run % 2 == 0 else list(reversed(scripts))
@@ -243,16 +252,20 @@ def main() -> None:
                 print(
                     f"run {run + 1} {name:>9}: first {load.first:5.1f} s, done {load.done:5.1f} s"
                 )
-        log = folder / "probe.jsonl"
-        probed = first_load(browser, scripts["dashboard"], folder / "data-probe", log)
+        report(loads)
+        for name in scripts:
+            if name != "hello":
+                log = folder / f"probe-{name}.jsonl"
+                probed = first_load(browser, scripts[name], folder / f"data-probe-{name}", log)
+                critical, background = probe_spans(probed, log)
+                print(
+                    f"\n{name}: breakdown of one probed run (first chart at {probed.first:.1f} s)"
+                )
+                report_breakdown(breakdown(critical, probed.first), background_work(background))
         browser.close()
-        critical, background = probe_spans(probed, log)
-    report(loads, probed, breakdown(critical, probed.first), background_work(background))
 
 
-def report(
-    loads: dict[str, list[Load]], probed: Load, parts: dict[str, float], background: list[Span]
-) -> None:
+def report(loads: dict[str, list[Load]]) -> None:
     def median(name: str, value: str) -> float:
         return statistics.median(getattr(load, value) for load in loads[name])
 
@@ -260,31 +273,40 @@ def report(
         values = [load.marks[key] for load in loads[name] if key in load.marks]
         return f"{statistics.median(values):5.1f} s" if values else "    –  "
 
-    runs = len(loads["hello"])
-    print(f"\nmedians of {runs} runs, from the command's start (fresh data folder, fresh profile)")
-    print(f"{'':28}{'dashboard':>11}{'one-line app':>14}")
-    rows = [("health check answers", "health"), ("first chart / the text", "first")]
-    for label, value in rows:
-        print(f"{label:28}{median('dashboard', value):9.1f} s{median('hello', value):12.1f} s")
-    print(f"{'Overview complete':28}{median('dashboard', 'done'):9.1f} s")
+    names = list(loads)
+    print(
+        f"\nmedians of {len(loads['hello'])} runs, from the command's start (fresh data, profile)"
+    )
+    print(f"{'':26}" + "".join(f"{name:>12}" for name in names))
+    for label, value in (
+        ("health check answers", "health"),
+        ("first chart / the text", "first"),
+        ("page complete", "done"),
+    ):
+        print(f"{label:26}" + "".join(f"{median(name, value):10.1f} s" for name in names))
     for label, key in (
         ("app skeleton shows", "skeleton"),
         ("page list shows", "nav"),
         ("spinner or progress bar", "indicator"),
         ("page title shows", "title"),
     ):
-        print(f"{label:28}{mark('dashboard', key):>11}{mark('hello', key):>14}")
-    ratio = median("dashboard", "first") / median("hello", "first")
-    pairs = statistics.median(
-        mine.first / hello.first
-        for mine, hello in zip(loads["dashboard"], loads["hello"], strict=True)
-    )
-    verdict = "within" if ratio <= TARGET_RATIO else "over"
-    print(
-        f"first chart: {ratio:.2f}× the one-line app (median of each run's ratio {pairs:.2f}×), "
-        f"{verdict} the {TARGET_RATIO:g}× target"
-    )
-    print(f"\nbreakdown of one probed run (first chart at {probed.first:.1f} s):")
+        print(f"{label:26}" + "".join(f"{mark(name, key):>12}" for name in names))
+    for name in names:
+        if name == "hello":
+            continue
+        ratio = median(name, "first") / median("hello", "first")
+        pairs = statistics.median(
+            mine.first / hello.first
+            for mine, hello in zip(loads[name], loads["hello"], strict=True)
+        )
+        verdict = "within" if ratio <= TARGET_RATIO else "over"
+        print(
+            f"{name}: first chart {ratio:.2f}× the one-line app (median of the runs' ratios "
+            f"{pairs:.2f}×), {verdict} the {TARGET_RATIO:g}× target"
+        )
+
+
+def report_breakdown(parts: dict[str, float], background: list[Span]) -> None:
     for what, seconds in sorted(parts.items(), key=lambda item: -item[1]):
         print(f"  {what:28}{seconds:6.2f} s")
     if background:

@@ -1,6 +1,7 @@
 """`streamlit run`, instrumented: where the first run's time goes, without changing the code.
 
     .venv/bin/python -m bench.probe LOG -m streamlit run app.py --server.headless true ...
+    .venv/bin/python bench/probe.py LOG -m ...    (from another checkout's folder)
 
 Runs the module given (as ``python -m`` would) with its arguments, after installing two probes
 that append one JSON line per event to LOG (``{"what", "start", "end", "thread"}``, wall
@@ -22,6 +23,7 @@ from __future__ import annotations
 import _frozen_importlib  # type: ignore[import-not-found]
 import functools
 import json
+import os
 import runpy
 import sys
 import threading
@@ -115,6 +117,8 @@ def main() -> None:
     if option != "-m":
         raise SystemExit("usage: python -m bench.probe LOG -m MODULE [ARGUMENTS...]")
     install(log)
+    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+        sys.path.pop(0)  # run by its path: its folder is no package of the app
     sys.argv = [module, *arguments]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
 
