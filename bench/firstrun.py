@@ -45,12 +45,12 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, sync_playwright
 
+from bench.probe import probe_env
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, charts_drawn
 from tests.support.paths import ROOT
 from tests.support.servers import free_port, stop
 
 TARGET_RATIO = 2.0
-PROBE = Path(__file__).with_name("probe.py")
 HELLO_APP = 'import streamlit as st\n\nst.write("hello")\n'
 # The first moment each thing is on the page, in the browser's wall clock (ms).
 MARKS_JS = """
@@ -102,25 +102,17 @@ def make_run(port: int, root: Path) -> list[str]:
         ["make", "--dry-run", "--always-make", "run", f"PORT={port}"],
         cwd=root, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return shlex.split(out.stdout.strip().splitlines()[-1])
+    logical = out.stdout.strip().replace("\\\n", " ").splitlines()  # joins continued lines
+    return shlex.split(logical[-1])
 
 
-def command(script: Path, port: int, log: Path | None = None) -> list[str]:
+def command(script: Path, port: int) -> list[str]:
     """`make run`'s command for an app.py (in its checkout); Streamlit's own `streamlit
-    run` with the same options for any other script. With ``log``, the same module run
-    under ``bench.probe`` (by its path: another checkout may have none)."""
+    run` with the same options for any other script."""
     if script.name == "app.py":
-        run = make_run(port, script.parent)
-    else:
-        flags = ["--server.headless", "true", "--server.port", str(port)]
-        run = [str(Path(sys.executable).parent / "streamlit"), "run", str(script), *flags]
-    if log is None:
-        return run
-    if run[0].endswith("/streamlit"):
-        module, arguments = "streamlit", run[1:]
-    else:  # python -m MODULE ...
-        module, arguments = run[2], run[3:]
-    return [sys.executable, str(PROBE), str(log), "-m", module, *arguments]
+        return make_run(port, script.parent)
+    flags = ["--server.headless", "true", "--server.port", str(port)]
+    return [str(Path(sys.executable).parent / "streamlit"), "run", str(script), *flags]
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -143,6 +135,8 @@ def first_load(browser: Browser, script: Path, data_dir: Path, log: Path | None 
     port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("NPS_")}
     env["NPS_DATA_DIR"] = str(data_dir)
+    if log is not None:
+        env.update(probe_env(log, log.with_suffix(".site")))
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     page.add_init_script(MARKS_JS)
@@ -151,7 +145,7 @@ def first_load(browser: Browser, script: Path, data_dir: Path, log: Path | None 
     output = data_dir.with_suffix(".log")
     with open(output, "wb") as sink:
         process = subprocess.Popen(
-            command(script, port, log),
+            command(script, port),
             cwd=script.parent if script.name == "app.py" else ROOT,
             env=env, stdout=sink, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -178,22 +172,30 @@ Span = tuple[str, float, float]  # what, start, end: seconds from the command's 
 # the fetch is the fetch, though the script runs too. "demo start" is what is left of
 # start_demo: waiting for a start already under way in the background.
 STEPS = [
-    "imports", "fetch", "demo reviews generated", "demo database written",
+    "imports", "fetch", "demo database written", "demo database",
     "API server start", "demo start", "script run", "server start",
     "page load in the browser", "render after the script",
 ]  # fmt: skip
 
 
 def probe_spans(load: Load, log: Path) -> tuple[list[Span], list[Span]]:
-    """The probe's events as (the script thread's and the outer phases, the rest)."""
+    """The probe's events as (the critical path's, the rest). The critical path: the
+    Streamlit process's main thread until the health check answers, then its script
+    thread. Events of other processes (the demo database's) are named so."""
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    streamlit = next((e["pid"] for e in events if e["thread"].startswith("ScriptRunner")), None)
     critical: list[Span] = []
     background: list[Span] = []
-    for event in map(json.loads, log.read_text().splitlines()):
+    for event in events:
         what, start, end = event["what"], event["start"] - load.started, event["end"] - load.started
-        in_script = event["thread"].startswith("ScriptRunner")
+        ours = event["pid"] == streamlit
+        in_script = ours and event["thread"].startswith("ScriptRunner")
+        booting = ours and event["thread"] == "MainThread" and start < load.health
         if what.startswith("import "):
-            what = "imports" if start > load.health else "server start"
-        (critical if in_script or what == "server start" else background).append((what, start, end))
+            what = "server start" if booting else "imports"
+        if not ours:
+            what += " (own process)"
+        (critical if in_script or booting else background).append((what, start, end))
     runs = [span for span in critical if span[0] == "script run"]
     first_run = min((start for _, start, _ in runs), default=load.health)
     script_end = max((end for _, _, end in runs if end < load.first), default=load.first)

@@ -1,11 +1,17 @@
-"""`streamlit run`, instrumented: where the first run's time goes, without changing the code.
+"""Where the first run's time goes, without changing the code: probes installed in a
+process before it imports anything of the app.
 
     .venv/bin/python -m bench.probe LOG -m streamlit run app.py --server.headless true ...
-    .venv/bin/python bench/probe.py LOG -m ...    (from another checkout's folder)
+    env(probe_env(LOG, FOLDER)) any command: every Python process it starts is probed
 
-Runs the module given (as ``python -m`` would) with its arguments, after installing two probes
-that append one JSON line per event to LOG (``{"what", "start", "end", "thread"}``, wall
-clock seconds, so they line up with the browser's clock and the bench's):
+The first form runs the module given (as ``python -m`` would) with its arguments, after
+installing the probes. The second puts a ``sitecustomize`` on ``PYTHONPATH`` that
+installs them in every Python process started with that environment: a launcher that
+replaces itself with ``streamlit run`` (``os.execv``), and the demo database's own
+process, are probed too.
+
+The probes append one JSON line per event to LOG (``{"what", "start", "end", "thread",
+"pid"}``, wall clock seconds, so they line up with the browser's clock and the bench's):
 
 * every outermost import taking over 5 ms (``import <module>``): an import hook around
   the interpreter's ``_find_and_load``, which every import statement calls for a module
@@ -15,7 +21,7 @@ clock seconds, so they line up with the browser's clock and the bench's):
   same probe serves the code before and after a change.
 
 The probes cost microseconds per import; ``bench/firstrun.py`` times the plain command
-for its headline figures and uses this one only for the breakdown.
+for its headline figures and uses them only for the breakdown.
 """
 
 from __future__ import annotations
@@ -29,9 +35,20 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-__all__ = ["PROBES", "install", "main"]
+__all__ = ["PROBES", "install", "main", "probe_env"]
+
+ENV = "BENCH_PROBE_LOG"
+_SITECUSTOMIZE = """
+import importlib.util, os
+if os.environ.get({env!r}):
+    spec = importlib.util.spec_from_file_location("bench_probe", {path!r})
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    probe.install(os.environ[{env!r}])
+"""
 
 # module → (attribute path, event name). The first run's steps, before and after issue 17.
 PROBES: dict[str, list[tuple[str, str]]] = {
@@ -42,10 +59,7 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("_demo_database", "demo database"),
         ("start_demo", "demo start"),
     ],
-    "nps_core.server.demo": [
-        ("generate_reviews", "demo reviews generated"),
-        ("create_demo", "demo database written"),
-    ],
+    "nps_core.server.demo": [("create_demo", "demo database written")],
     "nps_core.server.runner": [("start_server", "API server start")],
     "nps_core.data.fetch": [("fetch_reviews", "fetch")],
 }
@@ -59,8 +73,9 @@ def _writer(path: str) -> Callable[[str, float, float], None]:
     sink = open(path, "a", buffering=1)  # noqa: SIM115 - open for the process's life
 
     def write(what: str, start: float, end: float) -> None:
+        thread = threading.current_thread().name
         line = json.dumps(
-            {"what": what, "start": start, "end": end, "thread": threading.current_thread().name}
+            {"what": what, "start": start, "end": end, "thread": thread, "pid": os.getpid()}
         )
         with _lock:
             sink.write(line + "\n")
@@ -110,6 +125,16 @@ def install(log: str) -> None:
         return module
 
     _frozen_importlib._find_and_load = timed_find_and_load
+
+
+def probe_env(log: Path, folder: Path) -> dict[str, str]:
+    """Environment variables under which every Python process is probed into ``log``
+    (a ``sitecustomize`` written to ``folder``; the venv has none of its own)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    code = _SITECUSTOMIZE.format(env=ENV, path=str(Path(__file__).resolve()))
+    (folder / "sitecustomize.py").write_text(code)
+    path = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
+    return {ENV: str(log), "PYTHONPATH": path}
 
 
 def main() -> None:

@@ -2,6 +2,13 @@
 
 The dashboard calls this when its settings name no account; it then talks to the
 server over real HTTP on a loopback port, as to any PersonaClick deployment.
+
+The server runs in a process of its own (``python -m nps_core.server.embedded``), which
+makes the demo database first when there is none for today: a second or more of work,
+and then every answer's, that in the dashboard's process would hold the interpreter's
+lock against the pages being drawn meanwhile. It says where it listens on its first
+line of output and serves until its input closes, that is until the dashboard's
+process ends, however it ends.
 """
 
 from __future__ import annotations
@@ -11,9 +18,8 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +37,8 @@ class DemoSource:
 
 _lock = threading.Lock()
 _preparing_lock = threading.Lock()
-_started: dict[tuple[int, Path], DemoSource] = {}
+# The running servers, with their processes (whose input pipes keep them running).
+_started: dict[tuple[int, Path], tuple[DemoSource, subprocess.Popen[str]]] = {}
 _preparing: set[tuple[int, Path]] = set()
 
 
@@ -40,20 +47,8 @@ def start_demo(reviews: int, folder: Path) -> DemoSource:
     key = (reviews, folder.resolve())
     with _lock:
         if key not in _started:
-            database = _demo_database(reviews, folder)
-            # Imported while a new database is being made in its own process.
-            from nps_core.server.demo import demo_credentials
-            from nps_core.server.runner import start_server
-
-            db_path, created = database()
-            handle = start_server(db_path)
-            credentials = demo_credentials(db_path)
-            assert credentials is not None, "a demo database always holds its shop"
-            shop_id, secret = credentials
-            _started[key] = DemoSource(
-                handle.url, shop_id, secret, f"demo|{db_path.name}|{created}"
-            )
-        return _started[key]
+            _started[key] = _serve_apart(reviews, folder)
+        return _started[key][0]
 
 
 def prepare_demo(reviews: int, folder: Path) -> None:
@@ -82,15 +77,28 @@ def _start_quietly(reviews: int, folder: Path) -> None:
         start_demo(reviews, folder)
 
 
-def _demo_database(reviews: int, folder: Path) -> Callable[[], tuple[Path, str]]:
-    """The demo database for today, rebuilt when it was made on an earlier day: returns
-    at once, with a function that waits for it and returns its path and day.
+def _serve_apart(reviews: int, folder: Path) -> tuple[DemoSource, subprocess.Popen[str]]:
+    """Start the server's process and wait for it to say where it listens."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", __name__, str(reviews), str(folder)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        code = process.wait()
+        raise RuntimeError(f"the demo server did not start (exit status {code}; see its errors)")
+    return DemoSource(**json.loads(line)), process
+
+
+def _demo_database(reviews: int, folder: Path) -> tuple[Path, str]:
+    """The demo database for today, rebuilt when it was made on an earlier day.
 
     Demo data covers the twelve months ending on the day it is made; a stale one would
-    show a dashboard whose last weeks are empty. A new one is made by the ``demo``
-    command in a process of its own: a second or more of work that, in this process,
-    would hold the interpreter's lock against the page being drawn meanwhile.
+    show a dashboard whose last weeks are empty.
     """
+    from nps_core.server.demo import create_demo
+
     db_path = folder / f"demo-{reviews}.sqlite3"
     marker = folder / f"demo-{reviews}.json"
     today = datetime.now(UTC).date().isoformat()
@@ -98,26 +106,32 @@ def _demo_database(reviews: int, folder: Path) -> Callable[[], tuple[Path, str]]
         made = json.loads(marker.read_text())["created"]
     except (OSError, ValueError, KeyError):
         made = None
-    if made == today and db_path.exists():
-        return lambda: (db_path, today)
-    tmp = db_path.with_suffix(f".tmp{os.getpid()}")
-    for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        stale.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "nps_core.server", "demo", "--db", str(tmp)]
-    making = subprocess.Popen(
-        [*command, "--reviews", str(reviews)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-    def made_today() -> tuple[Path, str]:
-        _, errors = making.communicate()
-        if making.returncode:
-            lines = errors.strip().splitlines() or [f"exit status {making.returncode}"]
-            raise RuntimeError(f"the demo database could not be made: {lines[-1]}")
+    if made != today or not db_path.exists():
+        tmp = db_path.with_suffix(f".tmp{os.getpid()}")
+        for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            stale.unlink(missing_ok=True)
+        create_demo(tmp, reviews=reviews)
         for suffix in ("-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(tmp, db_path)
         marker.write_text(json.dumps({"created": today, "reviews": reviews}))
-        return db_path, today
+        made = today
+    return db_path, made
 
-    return made_today
+
+def _serve(reviews: int, folder: Path) -> None:
+    """The server's process: the database, then the server, until the input closes."""
+    from nps_core.server.demo import demo_credentials
+    from nps_core.server.runner import start_server
+
+    db_path, made = _demo_database(reviews, folder)
+    credentials = demo_credentials(db_path)
+    assert credentials is not None, "a demo database always holds its shop"
+    with start_server(db_path) as handle:
+        source = DemoSource(handle.url, *credentials, f"demo|{db_path.name}|{made}")
+        print(json.dumps(asdict(source)), flush=True)
+        sys.stdin.read()  # returns when the dashboard's process has gone
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]), Path(sys.argv[2]))
