@@ -38,7 +38,7 @@ from subprocess import Popen
 
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-from nps_core.server import create_demo
+from nps_core.server import create_demo, demo_credentials
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -89,6 +89,7 @@ SMALL_APPS = {
 class Target:
     url: str
     ready: str
+    log: Path | None = None  # its dashboard's probe log
     times: list[float] = field(default_factory=list)  # seconds per load, in the browser
     windows: list[tuple[float, float]] = field(default_factory=list)  # wall clock
 
@@ -146,20 +147,31 @@ def wallboard_ticks(context: BrowserContext, dashboard: str, ticks: int) -> tupl
     return started, time.time()
 
 
+def start_dashboard(
+    script: Path, suffix: str, env: dict[str, str], log: Path
+) -> tuple[dict[str, Target], Popen[bytes]]:
+    """The dashboard at ``script`` under the probe: its pages as targets."""
+    url, process = run_streamlit(script, python_args=["-m", "bench.probe", str(log)], **env)
+    pages = {
+        f"{name}{suffix}": Target(f"{url}/{path}", ready, log)
+        for name, (path, ready) in PAGES.items()
+    }
+    return pages, process
+
+
 def start_all(
-    folder: Path, api_url: str, shop: str, secret: str, log: Path
+    folder: Path, api: dict[str, str], before: Path | None
 ) -> tuple[dict[str, Target], list[Popen[bytes]]]:
-    """The dashboard (under the probe) and the small apps, each on its own port."""
-    url, process = run_streamlit(
-        APP,
-        python_args=["-m", "bench.probe", str(log)],
-        NPS_API_URL=api_url,
-        NPS_SHOP_ID=shop,
-        NPS_SHOP_SECRET=secret,
-        NPS_DATA_DIR=str(folder / "data"),
-    )
-    processes = [process]
-    targets = {name: Target(f"{url}/{path}", ready) for name, (path, ready) in PAGES.items()}
+    """The dashboard (and the one of ``before``) and the small apps, on their own ports."""
+    dashboards = {"": APP} | ({" before": before.resolve() / "app.py"} if before else {})
+    targets: dict[str, Target] = {}
+    processes = []
+    for suffix, script in dashboards.items():
+        env = {**api, "NPS_DATA_DIR": str(folder / f"data{suffix.strip()}")}
+        log = folder / f"probe{suffix.strip()}.jsonl"
+        pages, process = start_dashboard(script, suffix, env, log)
+        targets |= pages
+        processes.append(process)
     for name, (code, ready) in SMALL_APPS.items():
         script = folder / f"{name.replace(' ', '_')}.py"
         script.write_text(code)
@@ -169,8 +181,10 @@ def start_all(
     return targets, processes
 
 
-def measure(targets: dict[str, Target], args: argparse.Namespace) -> tuple[float, float]:
-    """Fill each target's times and windows; returns the wallboard's window."""
+def measure(targets: dict[str, Target], args: argparse.Namespace) -> dict[str, tuple]:
+    """Fill each target's times and windows; returns each wallboard's window by the name
+    of its dashboard's Overview."""
+    boards = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # One context: the browser's own cache is warm too, as for a daily user.
@@ -183,39 +197,46 @@ def measure(targets: dict[str, Target], args: argparse.Namespace) -> tuple[float
                 seconds, *window = timed_load(context.new_page, target.url, target.ready)
                 target.times.append(seconds)
                 target.windows.append((window[0], window[1]))
-        dashboard = targets["overview"].url.rstrip("/")
-        board = wallboard_ticks(context, dashboard, args.ticks)
+        for name, target in targets.items():
+            if name.startswith("overview"):
+                boards[name] = wallboard_ticks(context, target.url.rstrip("/"), args.ticks)
         if args.screenshots:
-            screenshots(context, dashboard, args.screenshots)
+            screenshots(context, targets["overview"].url.rstrip("/"), args.screenshots)
         browser.close()
-    return board
+    return boards
 
 
-def report(targets: dict[str, Target], runs: list[tuple[float, float]], board: tuple) -> None:
+def report(targets: dict[str, Target], boards: dict[str, tuple]) -> None:
+    runs = {t.log: script_runs(t.log) for t in targets.values() if t.log is not None}
     medians = {name: statistics.median(target.times) for name, target in targets.items()}
     empty = medians["empty"]
-    print(f"\n{'':10}{'median':>9}{'min':>9}{'max':>9}{'ratio':>9}{'server':>10}")
+    print(f"\n{'':17}{'median':>9}{'min':>9}{'max':>9}{'ratio':>9}{'server':>10}")
     for name, target in targets.items():
         times = target.times
         server = ""
-        if name in PAGES:
-            server = statistics.median(server_time(runs, window) for window in target.windows)
-            server = f"{1000 * server:7.0f} ms"
+        if target.log is not None:
+            seconds = [server_time(runs[target.log], window) for window in target.windows]
+            server = f"{1000 * statistics.median(seconds):7.0f} ms"
         print(
-            f"{name:>10}{1000 * medians[name]:7.0f} ms{1000 * min(times):6.0f} ms"
+            f"{name:>17}{1000 * medians[name]:7.0f} ms{1000 * min(times):6.0f} ms"
             f"{1000 * max(times):6.0f} ms{medians[name] / empty:8.2f}×{server:>10}"
         )
-    for name in PAGES:
-        ratio = medians[name] / empty
-        verdict = "within" if ratio <= TARGET_RATIO else "over"
-        print(f"{name}: {ratio:.2f}× the empty page, {verdict} the {TARGET_RATIO:g}× target")
-    ticks = [seconds for start, seconds in runs if board[0] <= start <= board[1]]
-    if ticks:
-        print(
-            f"wallboard tick (refresh={WALLBOARD_REFRESH}), server time over {len(ticks)} ticks: "
-            f"median {1000 * statistics.median(ticks):.0f} ms, max {1000 * max(ticks):.0f} ms "
-            f"(target under {TICK_TARGET_MS} ms)"
-        )
+    for name, target in targets.items():
+        if target.log is not None:
+            ratio = medians[name] / empty
+            verdict = "within" if ratio <= TARGET_RATIO else "over"
+            print(f"{name}: {ratio:.2f}× the empty page, {verdict} the {TARGET_RATIO:g}× target")
+    for name, board in boards.items():
+        log = targets[name].log
+        assert log is not None
+        ticks = [seconds for start, seconds in runs[log] if board[0] <= start <= board[1]]
+        if ticks:
+            print(
+                f"wallboard{name.removeprefix('overview')} tick (refresh={WALLBOARD_REFRESH}), "
+                f"server time over {len(ticks)} ticks: median "
+                f"{1000 * statistics.median(ticks):.0f} ms, max {1000 * max(ticks):.0f} ms "
+                f"(target under {TICK_TARGET_MS} ms)"
+            )
 
 
 def main() -> None:
@@ -225,24 +246,35 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=7)
     parser.add_argument("--ticks", type=int, default=4, help="wallboard refreshes to time")
     parser.add_argument("--screenshots", type=Path, help="save overview.png and segments.png here")
+    parser.add_argument(
+        "--db", type=Path, help="a demo database made already (--reviews: its size)"
+    )
+    parser.add_argument(
+        "--before", type=Path, help="another checkout (e.g. a worktree of main) timed alongside"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
         folder = Path(tmp)
-        db, log = folder / "api.sqlite3", folder / "probe.jsonl"
+        db = args.db or folder / "api.sqlite3"
         started = time.perf_counter()
-        shop, secret = create_demo(db, reviews=args.reviews, peak_day=args.peak_day)
-        print(f"demo database: {args.reviews:,} reviews in {time.perf_counter() - started:.0f} s")
-        with serve(db) as api:
-            targets, processes = start_all(folder, api.url, shop, secret, log)
+        if args.db:
+            shop, secret = demo_credentials(db) or ("", "")
+        else:
+            shop, secret = create_demo(db, reviews=args.reviews, peak_day=args.peak_day)
+            print(
+                f"demo database: {args.reviews:,} reviews in {time.perf_counter() - started:.0f} s"
+            )
+        with serve(db) as server:
+            api = {"NPS_API_URL": server.url, "NPS_SHOP_ID": shop, "NPS_SHOP_SECRET": secret}
+            targets, processes = start_all(folder, api, args.before)
             try:
-                board = measure(targets, args)
+                boards = measure(targets, args)
             finally:
                 for process in processes:
                     stop(process)
-        runs = script_runs(log)
-    print(f"\n{args.reviews:,} demo reviews, default view (last 30 days), {args.loads} loads each")
-    report(targets, runs, board)
+        print(f"\n{args.reviews:,} reviews, default view (last 30 days), {args.loads} loads each")
+        report(targets, boards)
 
 
 if __name__ == "__main__":
