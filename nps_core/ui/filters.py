@@ -9,6 +9,7 @@ window) are drawn by the pages that have a trend, but belong to the same state a
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -349,8 +350,9 @@ def _names(catalog: list[Channel] | list[Category]) -> dict[str, str]:
     return {item.code: item.label for item in catalog}
 
 
-def shared_filters() -> FilterContext:
-    """Draw the sidebar, load the reviews it asks for, and keep the URL in step."""
+def shared_filters(*, charts: bool = True) -> FilterContext:
+    """Draw the sidebar, load the reviews it asks for, and keep the URL in step.
+    ``charts``: the page draws charts, which the browser may get ready meanwhile."""
     start_source()  # demo mode: the demo data build while the sidebar draws
     today = today_in(read_settings().timezone)
     state, notices = parse_filters(st.query_params.to_dict(), today)
@@ -361,7 +363,7 @@ def shared_filters() -> FilterContext:
     st.sidebar.header(gettext("Filters"))
     state = _period_widgets(state, today)
     period, comparison = state.period(today), state.comparison(today)
-    with charts_warming():
+    with charts_warming() if charts else nullcontext():
         settings = get_settings()
         reviews = _load(period, settings.timezone)
         previous = _load(comparison, settings.timezone) if comparison else None
