@@ -12,6 +12,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -30,6 +31,7 @@ from nps_core.present.filters import (
     ROLLING_WINDOWS,
     FilterState,
     Period,
+    content_key,
     default_granularity,
     drop_unknown_codes,
     filter_frame,
@@ -103,19 +105,11 @@ class FilterContext:
     def freq(self) -> str:
         return self.state.freq(self.today)
 
-    @property
+    @cached_property
     def frame_key(self) -> tuple[object, ...]:
-        """Names ``frame`` for caches: the fetch it came from and the filters that cut it."""
-        reviews = self.reviews
-        return (
-            reviews.start,
-            reviews.end,
-            reviews.tz,
-            reviews.fetched_at,
-            len(reviews.frame),
-            self.state.channels,
-            self.state.categories,
-        )
+        """Names ``frame`` for caches by its content (``content_key``): a re-fetch that
+        changed nothing keeps what was computed from it."""
+        return (content_key(self.frame),)
 
 
 def today_in(tz: str) -> date:
