@@ -37,6 +37,7 @@ from pathlib import Path
 from subprocess import Popen
 
 from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from nps_core.server import create_demo, demo_credentials
 from tests.support.browser import (
@@ -52,6 +53,7 @@ from tests.support.paths import APP
 from tests.support.servers import serve, stop
 
 TARGET_RATIO = 2.5
+LOAD_TIMEOUT_MS = 300_000
 TICK_TARGET_MS = 100
 WALLBOARD_REFRESH = 15
 WIDTH = 1440
@@ -100,8 +102,11 @@ def timed_load(new_page: Callable[[], Page], url: str, ready: str) -> tuple[floa
     try:
         wall, started = time.time(), time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_function(ready, timeout=600_000, polling="raf")
+        page.wait_for_function(ready, timeout=LOAD_TIMEOUT_MS, polling="raf")
         return time.perf_counter() - started, wall, time.time()
+    except PlaywrightError:
+        print(f"{url} did not get ready; the page says:\n{page.inner_text('body')[:2000]}")
+        raise
     finally:
         page.close()
 
