@@ -13,7 +13,6 @@ from nps_core.present.filters import (
     FilterState,
     Period,
     comparison_period,
-    content_key,
     default_granularity,
     drop_unknown_codes,
     filter_frame,
@@ -21,6 +20,7 @@ from nps_core.present.filters import (
     resolve_period,
     to_query,
 )
+from nps_core.present.frames import content_key
 
 TODAY = date(2026, 5, 20)
 

@@ -20,6 +20,7 @@ from nps_core.analysis.tokens import NEGATIONS, normalize, tokenize
 from nps_core.contract.models import GROUPS, group_of
 from nps_core.present.contacts import contact_column, export_columns
 from nps_core.present.formatting import format_count
+from nps_core.present.frames import in_fetch_order
 from nps_core.present.i18n import gettext, ngettext
 from nps_core.present.labels import names_of
 from nps_core.present.palette import GROUP_COLORS, GROUP_MEMBER
@@ -251,22 +252,11 @@ def local_time(frame: pd.DataFrame, tz: str) -> pd.Series:
 def newest_first(frame: pd.DataFrame) -> pd.DataFrame:
     # The fetch's order (day, time, id) backwards: a frame still in it is only reversed,
     # where a sort would cost a big shop's month some tens of milliseconds every run.
-    if _in_fetch_order(frame):
+    if in_fetch_order(frame):
         return frame.iloc[::-1]
     return frame.sort_values(
         ["day", "created_at", "id"], ascending=False, na_position="last", kind="stable"
     )
-
-
-def _in_fetch_order(frame: pd.DataFrame) -> bool:
-    """Rows strictly ascending by (day, created_at, id), none without a time."""
-    day, created = (frame[name].array.asi8 for name in ("day", "created_at"))
-    ids = frame["id"].to_numpy()
-    if (created == np.iinfo(np.int64).min).any():  # NaT: sorted last, not by position
-        return False
-    same_day, same_time = day[1:] == day[:-1], created[1:] == created[:-1]
-    later_time = (created[1:] > created[:-1]) | (same_time & (ids[1:] > ids[:-1]))
-    return bool(((day[1:] > day[:-1]) | (same_day & later_time)).all())
 
 
 def review_table(

@@ -6,7 +6,6 @@ draws the widgets and keeps ``st.query_params`` in step with a ``FilterState``.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -14,7 +13,6 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from nps_core.present.formatting import format_day
 from nps_core.present.i18n import N_, Texts, gettext
@@ -29,7 +27,6 @@ __all__ = [
     "FilterState",
     "Period",
     "comparison_period",
-    "content_key",
     "default_granularity",
     "drop_unknown_codes",
     "filter_frame",
@@ -353,27 +350,6 @@ def filter_frame(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     if state.categories:
         mask &= frame["category"].isin(state.categories).to_numpy()
     return frame if mask.all() else frame[mask]
-
-
-def content_key(frame: pd.DataFrame) -> str:
-    """Names a review frame by its content: a digest of its index (what results computed
-    from it are aligned on) and its rows' ids, rates and comments.
-
-    The same rows give the same key whenever they were fetched (the re-fetch a minute
-    later that changed nothing keeps what was computed from them); a change of any row,
-    or other filters, gives another. Equal rows cut differently may get another key.
-    """
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(np.ascontiguousarray(frame.index.to_numpy()).tobytes())
-    for column in ("id", "rate", "comment"):
-        values = pa.array(frame[column])
-        chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-        for chunk in chunks:
-            digest.update(f"{column}:{chunk.offset}:{len(chunk)};".encode())
-            for buffer in chunk.buffers():
-                if buffer is not None:
-                    digest.update(buffer)
-    return digest.hexdigest()
 
 
 def drop_unknown_codes(

@@ -31,13 +31,13 @@ from nps_core.present.filters import (
     ROLLING_WINDOWS,
     FilterState,
     Period,
-    content_key,
     default_granularity,
     drop_unknown_codes,
     filter_frame,
     parse_filters,
     to_query,
 )
+from nps_core.present.frames import content_key
 from nps_core.present.i18n import gettext
 from nps_core.present.notices import malformed_details, malformed_notice, truncation_notice
 from nps_core.ui.data import data_as_of, get_settings, load_catalog, load_reviews, refresh
