@@ -21,6 +21,7 @@ import threading
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 
 __all__ = ["DemoSource", "prepare_demo", "start_demo"]
@@ -121,10 +122,14 @@ def _demo_database(reviews: int, folder: Path) -> tuple[Path, str]:
 
 def _serve(reviews: int, folder: Path) -> None:
     """The server's process: the database, then the server, until the input closes."""
+    # The server's modules (FastAPI and all) are imported while the database is made.
+    importing = threading.Thread(target=import_module, args=("nps_core.server.runner",))
+    importing.start()
+    db_path, made = _demo_database(reviews, folder)
+    importing.join()
     from nps_core.server.demo import demo_credentials
     from nps_core.server.runner import start_server
 
-    db_path, made = _demo_database(reviews, folder)
     credentials = demo_credentials(db_path)
     assert credentials is not None, "a demo database always holds its shop"
     with start_server(db_path) as handle:
