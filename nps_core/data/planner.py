@@ -161,9 +161,12 @@ class Planner:
         legacy = bool(self.traits.legacy)
         raw, malformed = answer.read(window.first if legacy else None, dated=not legacy)
         table = store_table(raw)
+        seen = {key: pc.unique(table.column(key)).drop_null().to_pylist() for key in self._codes}
         with self._lock:
             self.results.append((window, table))
             self.rejected.extend(Rejection(window, *astuple(m)) for m in malformed)
+            for key, codes in seen.items():
+                self._codes[key].update(codes)
         self.caps.record(window, len(answer), table)
         return table
 
@@ -227,7 +230,9 @@ class Planner:
         """Codes to split a day by: the API's active list plus every code seen so far.
 
         Inactive codes appear only in reviews; one never seen in any answer of this
-        fetch cannot be asked for, which is why the lists are merged, not replaced.
+        fetch cannot be asked for, which is why the lists are merged, not replaced. The
+        codes seen are gathered as each answer is kept: reading every answer again at
+        each split made a big shop's fetch quadratic.
         """
         with self._probe_lock:
             if not self._listed:
@@ -240,11 +245,7 @@ class Planner:
                         self._codes[name] |= codes
                 self._listed = True
         with self._lock:
-            seen = [t.column(key) for _, t in self.results if t.num_rows]
-        codes = set(self._codes[key])
-        for column in seen:
-            codes.update(pc.unique(column).drop_null().to_pylist())
-        return sorted(codes)
+            return sorted(self._codes[key])
 
     def _split_segment(self, window: Window, returned: int) -> list[Window]:
         if window.channel is None:
@@ -290,6 +291,7 @@ class Planner:
             chosen = inclusive if self.traits.inclusive else exclusive
         self.results, self.truncated = chosen.results, chosen.truncated
         self.rejected, self.caps = chosen.rejected, chosen.caps
+        self._codes, self._listed = chosen._codes, chosen._listed
 
     def _legacy_child(self, inclusive: bool) -> LegacyPlanner:
         """A planner of the same days under one ``date_to`` rule, on half the workers."""
