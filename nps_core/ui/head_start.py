@@ -70,8 +70,10 @@ def first_look_modules(main_script: Path) -> list[str]:
 
 
 def _default_page(main_script: Path) -> Path | None:
-    """The page the main script names with ``st.Page(path, ..., default=True)``."""
-    for node in ast.walk(ast.parse(main_script.read_text(encoding="utf-8"))):
+    """The page the main script names with ``st.Page(path, ..., default=True)``, else the
+    first page script it names (``st.navigation`` opens the first page by default)."""
+    tree = ast.parse(main_script.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
             and node.args
@@ -82,7 +84,15 @@ def _default_page(main_script: Path) -> Path | None:
             )
         ):
             return main_script.parent / str(node.args[0].value)
-    return None
+    scripts = sorted(
+        (node.lineno, node.col_offset, main_script.parent / node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.endswith(".py")
+        and (main_script.parent / node.value).is_file()
+    )
+    return scripts[0][2] if scripts else None
 
 
 def _wait_for_runtime() -> bool:
