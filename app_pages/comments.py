@@ -31,7 +31,7 @@ from nps_core.ui.filters import shared_filters
 TERMS_SHOWN = 12
 
 visitor = current_visitor()
-ctx = shared_filters()
+ctx = shared_filters(charts=False)
 view.init_widgets(ctx.state.extra)
 
 st.title(_("Comments"))

@@ -1,6 +1,7 @@
 """Fetch benchmark: every review of a year, four ways, side by side in one run.
 
-    .venv/bin/python -m bench.fetch [--reviews 200000] [--runs 3]
+    .venv/bin/python -m bench.fetch [--reviews 200000] [--runs 3] [--db PATH] [--peak-day N]
+        [--latency 100] [--before DIR]
 
 Against the bundled server (its own process, on a loopback port) holding 200,000 demo
 reviews over 365 days, with sale days over the 1000 cap:
@@ -12,8 +13,13 @@ reviews over 365 days, with sale days over the 1000 cap:
 (c) fetch_reviews, cold (empty cache);
 (d) fetch_reviews, warm, in a new process (disk cache only).
 
-Also prints the requests each made and the memory of the frame, at 200,000 rows and at
-1,000,000 (the 200,000 replicated with fresh ids through the same conversion).
+(b) and (c) also show the CPU seconds the client and the server process spent, and with
+``--before DIR`` (another checkout, its ``.venv`` installed) that checkout's cold
+``fetch_reviews`` runs in its own process against the same server, interleaved with (c).
+
+Also prints the requests each made and the memory of the frame, at its size and, below a
+million rows, at 1,000,000 (the rows replicated with fresh ids through the same
+conversion). ``--peak-day``: a big shop's busiest days (see ``create_demo``).
 
 Then the same year from a server across a network (``serve --latency 100``: every
 answer waits 100 ms ±20%): (a) naive against ``fetch_reviews`` cold with 8 and with 24
@@ -24,15 +30,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pandas as pd
@@ -46,10 +56,11 @@ from nps_core import (
     rows_to_table,
     table_to_frame,
 )
-from nps_core.server import create_demo
+from nps_core.server import create_demo, demo_credentials
 from tests.support.paths import ROOT
 from tests.support.servers import serve
 
+T = TypeVar("T")
 WORKERS = 8
 # Workers of the runs at a network's latency: the default, and enough to hide it.
 LATENT_WORKERS = (WORKERS, 24)
@@ -100,11 +111,43 @@ class RecordingTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def raw_floor(urls: list[str]) -> float:
+COLD_SNIPPET = """
+import time, json
+from datetime import date
+from nps_core import NpsClient, ReviewCache, fetch_reviews
+with NpsClient({url!r}, {shop!r}, {secret!r}) as client:
+    t0 = time.perf_counter()
+    result = fetch_reviews(client, date.fromisoformat({start!r}), date.fromisoformat({end!r}),
+                           cache=ReviewCache({cache!r}), max_workers={workers})
+    print(json.dumps({{"time": time.perf_counter() - t0, "rows": len(result.frame)}}))
+"""
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) a process has spent so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Timed:
+    """One run: wall seconds, the client's and the server's CPU seconds."""
+
+    wall: float
+    client_cpu: float
+    server_cpu: float
+
+
+def timed(server_pid: int, work: Callable[[], T]) -> tuple[Timed, T]:
+    server0, client0, t0 = cpu_seconds(server_pid), time.process_time(), time.perf_counter()
+    out = work()
+    wall = time.perf_counter() - t0
+    return Timed(wall, time.process_time() - client0, cpu_seconds(server_pid) - server0), out
+
+
+def raw_floor(urls: list[str]) -> None:
     with httpx.Client(timeout=30) as http, ThreadPoolExecutor(WORKERS) as pool:
-        t0 = time.perf_counter()
         list(pool.map(lambda u: http.get(u).content, urls))
-        return time.perf_counter() - t0
 
 
 def cold(url, shop, secret, start, end, cache_dir: Path):
@@ -116,6 +159,19 @@ def cold(url, shop, secret, start, end, cache_dir: Path):
         )
         elapsed = time.perf_counter() - t0
     return elapsed, result, transport.urls
+
+
+def cold_before(before: Path, url, shop, secret, start, end, cache_dir: Path) -> float:
+    """The other checkout's cold fetch_reviews, in its own process: its seconds."""
+    snippet = COLD_SNIPPET.format(
+        url=url, shop=shop, secret=secret, start=str(start), end=str(end),
+        cache=str(cache_dir), workers=WORKERS,
+    )  # fmt: skip
+    python = before / ".venv" / "bin" / "python"
+    out = subprocess.run(
+        [str(python), "-c", snippet], capture_output=True, text=True, check=True, cwd=before
+    )
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["time"])
 
 
 def warm(url, shop, secret, start, end, cache_dir: Path, runs: int) -> dict:
@@ -167,32 +223,61 @@ class Figures:
     naive: tuple[float, int, int]  # seconds, requests, rows
     raw_floor: float  # median seconds
     cold: float  # median seconds
+    ratios: list[float]  # cold ÷ floor of each run
+    floor_runs: list[Timed]
+    cold_runs: list[Timed]
+    before: list[float]  # the other checkout's cold seconds, if any
     result: ReviewSet  # of the last cold run
     urls: list[str]  # that run asked for
     warm_closed: dict  # times, rows, requests of the warm runs over a closed year
     warm_open: dict  # and over the year ending today
 
 
-def measure(url: str, shop: str, secret: str, folder: Path, runs: int) -> Figures:
+def measure(
+    url: str, shop: str, secret: str, folder: Path, runs: int, pid: int, before: Path | None
+) -> Figures:
     today = datetime.now(UTC).date()
     # A closed year (ending three days ago): the warm run needs no request at all.
     end = today - timedelta(days=3)
     start = end - timedelta(days=364)
     naive_figures = naive(url, shop, secret, start, end)
-    cold_times, floor_times = [], []
+    cold_runs, floor_runs, before_times = [], [], []
     for run in range(runs):
-        elapsed, result, urls = cold(url, shop, secret, start, end, folder / f"cache-{run}")
-        cold_times.append(elapsed)
-        floor_times.append(raw_floor(urls))
+        cache = folder / f"cache-{run}"
+        spent, (_, result, urls) = timed(pid, partial(cold, url, shop, secret, start, end, cache))
+        cold_runs.append(spent)
+        floor_runs.append(timed(pid, partial(raw_floor, urls))[0])
+        if before is not None:
+            cache = folder / f"before-{run}"
+            before_times.append(cold_before(before, url, shop, secret, start, end, cache))
     cache = folder / "cache-0"
     warm_closed = warm(url, shop, secret, start, end, cache, runs + 2)
     # The dashboard's usual view ends today: open days are always asked again.
     cold(url, shop, secret, today - timedelta(days=364), today, cache)
     warm_open = warm(url, shop, secret, today - timedelta(days=364), today, cache, runs + 2)
     return Figures(
-        start, end, naive_figures, statistics.median(floor_times), statistics.median(cold_times),
-        result, urls, warm_closed, warm_open,
+        start, end, naive_figures,
+        statistics.median(r.wall for r in floor_runs), statistics.median(r.wall for r in cold_runs),
+        [c.wall / f.wall for c, f in zip(cold_runs, floor_runs, strict=True)],
+        floor_runs, cold_runs, before_times, result, urls, warm_closed, warm_open,
     )  # fmt: skip
+
+
+def report_cpu(figures: Figures) -> None:
+    """CPU seconds beside the times: what the two cores had to do."""
+    for label, runs in (("(b) raw floor", figures.floor_runs), ("(c) cold", figures.cold_runs)):
+        client = statistics.median(r.client_cpu for r in runs)
+        server = statistics.median(r.server_cpu for r in runs)
+        print(f"{label:14} CPU: client {client:.2f} s, server {server:.2f} s (medians)")
+    ratios = ", ".join(f"{r:.2f}" for r in figures.ratios)
+    print(f"(c)/(b) of each run: {ratios}; median {statistics.median(figures.ratios):.2f}x")
+    if figures.before:
+        before = statistics.median(figures.before)
+        print(
+            f"--before's cold fetch_reviews, interleaved: {before * 1000:.0f} ms median "
+            f"({before / figures.raw_floor:.2f}x the floor); this one {figures.cold * 1000:.0f} ms"
+        )
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def report(figures: Figures) -> None:
@@ -222,10 +307,16 @@ def report(figures: Figures) -> None:
     print(f"(c)/(b) = {c / b:.2f}x  (target <= 1.3x)")
     print(f"(c)/(d) = {c / d:.0f}x   (target >= 50x; year ending today: {c / d_open:.0f}x)")
     print(f"naive lost {len(result.frame) - a_rows:,} reviews to the cap without a word")
+    report_cpu(figures)
     print()
-    print(f"frame memory, {len(result.frame):,} rows: {frame_megabytes(result.frame):.1f} MB")
-    big = million_row_frame(result.frame)
-    print(f"frame memory, {len(big):,} rows: {frame_megabytes(big):.1f} MB (target <= 250 MB)")
+    megabytes = frame_megabytes(result.frame)
+    rows = len(result.frame)
+    print(
+        f"frame memory, {rows:,} rows: {megabytes:.1f} MB, {megabytes / rows * 1e6:.1f} MB per million"
+    )
+    if rows < 1_000_000:
+        big = million_row_frame(result.frame)
+        print(f"frame memory, {len(big):,} rows: {frame_megabytes(big):.1f} MB (target <= 250 MB)")
 
 
 @dataclass
@@ -277,16 +368,25 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency", type=float, default=100, help="ms; 0 skips that part")
+    parser.add_argument("--before", type=Path, help="another checkout timed alongside (c)")
+    parser.add_argument("--peak-day", type=int, help="about this many reviews on the busiest day")
+    parser.add_argument(
+        "--db", type=Path, help="a demo database made already (--reviews: its size)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        db = folder / "api.sqlite3"
+        db = args.db or folder / "api.sqlite3"
         t0 = time.perf_counter()
-        shop, secret = create_demo(db, reviews=args.reviews, days=365)
-        print(f"demo database: {args.reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
+        if args.db:
+            shop, secret = demo_credentials(db) or ("", "")
+        else:
+            shop, secret = create_demo(db, args.reviews, 365, peak_day=args.peak_day)
+            print(f"demo database: {args.reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
         with serve(db) as server:
-            figures = measure(server.url, shop, secret, folder, args.runs)
+            pid = server.process.pid
+            figures = measure(server.url, shop, secret, folder, args.runs, pid, args.before)
         latent = None
         if args.latency > 0:
             with serve(db, "--latency", f"{args.latency:g}") as server:

@@ -259,6 +259,13 @@ def test_table_is_newest_first_with_names_and_tags(frame: pd.DataFrame) -> None:
     assert table["comment"].isna().sum() == 1
 
 
+def test_a_frame_in_fetch_order_gives_the_same_table(frame: pd.DataFrame) -> None:
+    """The fetch's order is only reversed, not sorted again: the table is the same."""
+    in_order = frame.sort_values(["day", "created_at", "id"]).set_axis(range(len(frame)))
+    expected = review_table(in_order.sample(frac=1, random_state=3), tz="UTC", **NAMES)
+    assert review_table(in_order, tz="UTC", **NAMES).equals(expected)
+
+
 def test_table_of_a_legacy_server_uses_the_day(frame: pd.DataFrame) -> None:
     legacy = frame.assign(
         created_at=pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")

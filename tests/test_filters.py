@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from nps_core.present.filters import (
@@ -19,6 +20,7 @@ from nps_core.present.filters import (
     resolve_period,
     to_query,
 )
+from nps_core.present.frames import content_key
 
 TODAY = date(2026, 5, 20)
 
@@ -162,3 +164,25 @@ def test_filter_frame_keeps_chosen_channels_and_categories():
     chosen = filter_frame(frame, FilterState(channels=("email", "sms"), categories=("b",)))
     assert chosen["rate"].tolist() == [0, 5]
     assert filter_frame(frame, FilterState(channels=("fax",))).empty
+
+
+def _commented(comments: list[str | None], rates: list[int], chunks: int = 1) -> pd.DataFrame:
+    step = -(-len(comments) // chunks)
+    parts = [
+        pa.array(comments[i : i + step], pa.large_string()) for i in range(0, len(comments), step)
+    ]
+    text = pd.arrays.ArrowExtensionArray(pa.chunked_array(parts))
+    return pd.DataFrame({"id": range(len(comments)), "rate": rates, "comment": text})
+
+
+def test_the_content_key_names_the_rows_whatever_their_fetch() -> None:
+    """The same rows give the same key (a re-fetch that changed nothing keeps what was
+    computed); another comment, rate, row or index gives another; a big frame's chunked
+    column is read."""
+    base = _commented(["late", None, "great"], [2, 7, 10])
+    assert content_key(base) == content_key(_commented(["late", None, "great"], [2, 7, 10]))
+    assert content_key(base) != content_key(_commented(["later", None, "great"], [2, 7, 10]))
+    assert content_key(base) != content_key(_commented(["late", None, "great"], [3, 7, 10]))
+    assert content_key(base) != content_key(base.iloc[:2])
+    assert content_key(base) != content_key(base.set_axis([5, 6, 7]))
+    assert content_key(_commented(["a", "b", "c", "d"], [1, 2, 3, 4], chunks=2))

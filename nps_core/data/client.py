@@ -178,7 +178,7 @@ class NpsClient:
             for item in self._catalog("channels", until)
         ]
 
-    def raw_reviews(
+    def reviews_body(
         self,
         date_from: date | str | None = None,
         date_to: date | str | None = None,
@@ -186,12 +186,12 @@ class NpsClient:
         category: str | None = None,
         *,
         until: float | None = None,
-    ) -> list[Any]:
-        """One ``/nps/reviews`` call, the review objects as the API sent them.
+    ) -> bytes:
+        """One ``/nps/reviews`` call, the answer's body unparsed.
 
-        The fetch layer reads (and checks) these column by column
-        (``nps_core.data.wire_table``); building a dataclass per review costs more than
-        the frame it ends in.
+        The fetch layer reads (and checks) it column by column
+        (``nps_core.data.wire_table.Answer``); building a dataclass per review costs more
+        than the frame it ends in.
         """
         params: dict[str, str] = {"shop_id": self.shop_id}
         if self._secret:
@@ -203,8 +203,7 @@ class NpsClient:
             params["channel"] = channel
         if category is not None:
             params["category"] = category
-        body = self._request("GET", "/nps/reviews", params=params, until=until)
-        return unwrap(parse_json(body, 200), "reviews")
+        return self._request("GET", "/nps/reviews", params=params, until=until)
 
     def reviews(
         self,
@@ -219,7 +218,8 @@ class NpsClient:
         in UTC, empty texts as None, numeric client ids as exact ints. A review object
         that breaks the contract makes the whole answer a ``MalformedAnswer``.
         """
-        rows = self.raw_reviews(date_from, date_to, channel, category)
+        body = self.reviews_body(date_from, date_to, channel, category)
+        rows = unwrap(parse_json(body, 200), "reviews")
         return [Review(**record) for record in review_records(rows)]
 
     def create_review(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -48,7 +49,6 @@ from nps_core.data.planner import (
     date_range,
     run_plan,
 )
-from nps_core.data.wire_table import store_table
 
 __all__ = [
     "FETCH_DEADLINE",
@@ -257,8 +257,6 @@ class _Fetch:
         """The fetched days, saved, together with the days the store served."""
         fetched = ordered_unique(_fetched_table(planner, missing))
         fetched_at = datetime.now(UTC)
-        if self.cache is not None:
-            self._save(self.cache, planner, fetched, missing, fetched_at)
         truncated = sorted(
             (*_stored_truncations(stored, cached), *planner.truncated),
             key=lambda t: (t.day, t.channel or "", t.category or ""),
@@ -266,14 +264,23 @@ class _Fetch:
         table = fetched
         if stored is not None and cached:
             table = interleave(on_days(stored.table, cached), fetched)
-        return self._result(
-            table,
-            complete=not truncated and not planner.rejected,
-            truncated=tuple(truncated),
-            rejected=tuple(planner.rejected),
-            fetched_at=fetched_at,
-            cached_days=days - len(missing),
-        )
+        # The store is written while the frame is built (Arrow's writes release the
+        # interpreter lock); the result is returned once both are done.
+        with ThreadPoolExecutor(1, thread_name_prefix="nps-save") as saver:
+            saving = None
+            if self.cache is not None:
+                saving = saver.submit(self._save, self.cache, planner, fetched, missing, fetched_at)
+            result = self._result(
+                table,
+                complete=not truncated and not planner.rejected,
+                truncated=tuple(truncated),
+                rejected=tuple(planner.rejected),
+                fetched_at=fetched_at,
+                cached_days=days - len(missing),
+            )
+            if saving is not None:
+                saving.result()
+        return result
 
     def _save(
         self,
@@ -333,11 +340,11 @@ def _stored_truncations(stored: StoredDays | None, days: frozenset[date]) -> tup
 
 
 def _fetched_table(planner: Planner, wanted: Collection[date]) -> pa.Table:
-    """The planner's answers in the store's schema, only the rows of ``wanted`` days."""
+    """The planner's answers (in the store's schema), only the rows of ``wanted`` days."""
     tables = [table for _, table in planner.results if table.num_rows]
     if not tables:
         return STORE_SCHEMA.empty_table()
-    return on_days(store_table(pa.concat_tables(tables)), wanted)
+    return on_days(pa.concat_tables(tables), wanted)
 
 
 def _days_touched(truncated: Sequence[Truncation], *, legacy: bool) -> set[date]:

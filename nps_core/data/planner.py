@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import astuple, dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -41,7 +40,7 @@ from nps_core.data.windows import (
     date_range,
     day_runs,
 )
-from nps_core.data.wire_table import raw_table
+from nps_core.data.wire_table import Answer, store_table
 
 __all__ = [
     "PAGE_LIMIT",
@@ -79,7 +78,8 @@ class Planner:
     progress: Progress | None
     traits: Traits
     until: float | None = None  # the fetch's deadline (time.monotonic)
-    # Converted in the workers, while other requests are still on the wire.
+    # In the store's schema, converted in the workers while other requests are still on
+    # the wire.
     results: list[tuple[Window, pa.Table]] = field(default_factory=list)
     truncated: list[Truncation] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
@@ -147,46 +147,53 @@ class Planner:
         if self.progress is not None:
             self.progress(self._done, self._total)
 
-    def _request(self, window: Window, inclusive: bool | None) -> list[Any]:
+    def _request(self, window: Window, inclusive: bool | None) -> Answer:
         # Unknown or exclusive: ask up to the day after, so the last day is in either way.
         date_to = window.last if inclusive else window.last + timedelta(days=1)
-        return self.client.raw_reviews(
-            window.first, date_to, window.channel, window.category, until=self.until
-        )
+        return self._answer(window.first, date_to, window.channel, window.category)
 
-    def _keep(self, window: Window, rows: list[Any]) -> pa.Table:
+    def _answer(
+        self, first: date, last: date, channel: str | None = None, category: str | None = None
+    ) -> Answer:
+        return Answer(self.client.reviews_body(first, last, channel, category, until=self.until))
+
+    def _keep(self, window: Window, answer: Answer) -> pa.Table:
         legacy = bool(self.traits.legacy)
-        table, malformed = raw_table(rows, window.first if legacy else None, dated=not legacy)
+        raw, malformed = answer.read(window.first if legacy else None, dated=not legacy)
+        table = store_table(raw)
+        seen = {key: pc.unique(table.column(key)).drop_null().to_pylist() for key in self._codes}
         with self._lock:
             self.results.append((window, table))
             self.rejected.extend(Rejection(window, *astuple(m)) for m in malformed)
-        self.caps.record(window, len(rows), table)
+            for key, codes in seen.items():
+                self._codes[key].update(codes)
+        self.caps.record(window, len(answer), table)
         return table
 
     # -- dated servers ----------------------------------------------------------------------
 
     def _process(self, window: Window) -> list[Window]:
         rule = self.traits.inclusive
-        rows = self._request(window, rule)
-        if rows and self.traits.legacy is None:
+        answer = self._request(window, rule)
+        if len(answer) and self.traits.legacy is None:
             # One object without a time (a malformed one) does not make a legacy server.
-            self.traits.legacy = not any(isinstance(r, dict) and "created_at" in r for r in rows)
+            self.traits.legacy = not answer.dated
         if self.traits.legacy:
             raise _SwitchToLegacy
-        table = self._keep(window, rows)
-        if not self.caps.is_cut(len(rows)):
+        table = self._keep(window, answer)
+        if not self.caps.is_cut(len(answer)):
             return []
         self.caps.settle(window)
         if window.days > 1:
             return self._split_days(window, table)
         if rule is None:
-            rows = self._learn_inclusive(window.first)
+            answer = self._learn_inclusive(window.first)
             if self.traits.inclusive:
                 # The capped answer covered two days; this one covers exactly one.
-                self._keep(window, rows)
-                if not self.caps.is_cut(len(rows)):
+                self._keep(window, answer)
+                if not self.caps.is_cut(len(answer)):
                     return []
-        return self._split_segment(window, len(rows))
+        return self._split_segment(window, len(answer))
 
     def _split_days(self, window: Window, table: pa.Table) -> list[Window]:
         # The days a capped answer spans show how dense the window is, whatever order
@@ -202,7 +209,7 @@ class Planner:
             for piece in chunks(window.first, window.last, size)
         ]
 
-    def _learn_inclusive(self, day: date) -> list[Any]:
+    def _learn_inclusive(self, day: date) -> Answer:
         """Probe the ``date_to`` rule on a day whose padded window hit the cap.
 
         ``day..day`` holds that day under an inclusive rule and nothing under an
@@ -210,21 +217,22 @@ class Planner:
         ``day+1..day+1`` then shows (inclusive) or not (exclusive).
         """
         with self._probe_lock:
-            one_day = self.client.raw_reviews(day, day, until=self.until)
+            one_day = self._answer(day, day)
             if self.traits.inclusive is None:
-                if one_day:
+                if len(one_day):
                     self.traits.inclusive = True
                 else:
                     next_day = day + timedelta(days=1)
-                    after = self.client.raw_reviews(next_day, next_day, until=self.until)
-                    self.traits.inclusive = bool(after)
+                    self.traits.inclusive = bool(len(self._answer(next_day, next_day)))
         return one_day
 
     def _segment_codes(self, key: str) -> list[str]:
         """Codes to split a day by: the API's active list plus every code seen so far.
 
         Inactive codes appear only in reviews; one never seen in any answer of this
-        fetch cannot be asked for, which is why the lists are merged, not replaced.
+        fetch cannot be asked for, which is why the lists are merged, not replaced. The
+        codes seen are gathered as each answer is kept: reading every answer again at
+        each split made a big shop's fetch quadratic.
         """
         with self._probe_lock:
             if not self._listed:
@@ -237,11 +245,7 @@ class Planner:
                         self._codes[name] |= codes
                 self._listed = True
         with self._lock:
-            seen = [t.column(key) for _, t in self.results if t.num_rows]
-        codes = set(self._codes[key])
-        for column in seen:
-            codes.update(pc.unique(column).drop_null().to_pylist())
-        return sorted(codes)
+            return sorted(self._codes[key])
 
     def _split_segment(self, window: Window, returned: int) -> list[Window]:
         if window.channel is None:
@@ -281,14 +285,13 @@ class Planner:
             # can show reviews (of the day after): ask for that day alone to tell.
             if nonempty == {days[-1]}:
                 after = days[-1] + timedelta(days=1)
-                self.traits.inclusive = bool(
-                    self.client.raw_reviews(after, after, until=self.until)
-                )
+                self.traits.inclusive = bool(len(self._answer(after, after)))
             else:
                 self.traits.inclusive = False if nonempty else None
             chosen = inclusive if self.traits.inclusive else exclusive
         self.results, self.truncated = chosen.results, chosen.truncated
         self.rejected, self.caps = chosen.rejected, chosen.caps
+        self._codes, self._listed = chosen._codes, chosen._listed
 
     def _legacy_child(self, inclusive: bool) -> LegacyPlanner:
         """A planner of the same days under one ``date_to`` rule, on half the workers."""
@@ -302,12 +305,12 @@ class Planner:
         )
 
     def process_legacy(self, window: Window) -> list[Window]:
-        rows = self._request(window, self.traits.inclusive)
-        self._keep(window, rows)
-        if not self.caps.is_cut(len(rows)):
+        answer = self._request(window, self.traits.inclusive)
+        self._keep(window, answer)
+        if not self.caps.is_cut(len(answer)):
             return []
         self.caps.settle(window)
-        return self._split_segment(window, len(rows))
+        return self._split_segment(window, len(answer))
 
 
 class LegacyPlanner(Planner):

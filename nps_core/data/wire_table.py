@@ -3,9 +3,10 @@
 Every variant the contract lists is read here — ``rate`` or ``score``, ``client_id`` or
 ``client`` (``contract.wire.REVIEW_ALIASES``), missing ``created_at`` or ``comment``,
 ids sent as text, client ids beyond 2**53 (kept exact, never through a float). The fetch
-layer turns each answer into a raw table in its workers and finishes them all at once
-(``raw_table``, then ``store_table``); ``NpsClient.reviews`` reads the same table back
-as records (``review_records``), so both paths follow the same rules.
+layer turns each answer into the store's table in its workers (``Answer``, read by Arrow
+outside the interpreter lock when it can be, then ``store_table``); ``NpsClient.reviews``
+reads the same table back as records (``review_records``), so both paths follow the
+same rules.
 
 Every object is checked on the way in, and one that breaks the contract is never
 coerced: it is left out and counted under what was wrong (``Malformed``). Broken are: an
@@ -17,7 +18,7 @@ answer; a text field that is not text; a client id that is neither integer nor t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -35,9 +36,12 @@ from nps_core.contract.wire import (
     REVIEW_CONTACT_FIELDS,
     REVIEW_FIELDS,
 )
+from nps_core.data.answer import parse_json, unwrap
 from nps_core.data.cache import STORE_SCHEMA
+from nps_core.data.json_table import arrow_reviews
 
 __all__ = [
+    "Answer",
     "Malformed",
     "WireRows",
     "exact_id",
@@ -248,8 +252,7 @@ def raw_table(rows: Sequence[Any], day: date | None = None, *, dated: bool = Fal
     """One answer's review objects (any variant in the contract) as a raw table of the
     valid ones, and what was left out.
 
-    Cheap on purpose — it runs per window in the fetch workers; blanking empty strings
-    happens once, on the whole result, in ``store_table``. ``day`` is the window's day
+    Empty strings are blanked after, in ``store_table``. ``day`` is the window's day
     on legacy servers, whose reviews carry no date; ``dated`` says the server sends
     ``created_at`` (an object without one is then malformed).
     """
@@ -257,21 +260,70 @@ def raw_table(rows: Sequence[Any], day: date | None = None, *, dated: bool = Fal
     row_problems: list[tuple[str, np.ndarray, list[Any]]] = []
     if table is None:
         table, row_problems = _slow_read(rows)
+    return _checked(table, row_problems, lambda i, p: _example(rows[i], p), day, dated)
+
+
+def _checked(
+    table: pa.Table,
+    row_problems: list[tuple[str, np.ndarray, list[Any]]],
+    example_of: Callable[[int, str], Any],
+    day: date | None,
+    dated: bool,
+) -> WireRows:
+    """The rows of ``table`` without problems, ``day`` added, and those left out."""
     table, column_problems = _column_problems(table, dated)
-    taken = np.zeros(len(rows), dtype=bool)
+    taken = np.zeros(len(table), dtype=bool)
     malformed = []
     # In order of precedence: a row is counted under the first thing wrong with it.
     for problem, mask, examples in [*row_problems, *((p, m, []) for p, m in column_problems)]:
         new = mask & ~taken
         if new.any():
             first = int(np.argmax(new))
-            example = examples[0] if examples else _example(rows[first], problem)
+            example = examples[0] if examples else example_of(first, problem)
             malformed.append(Malformed(problem, int(new.sum()), _short(example)))
             taken |= new
     if taken.any():
         table = table.filter(pa.array(~taken))
-    table = table.append_column("day", pa.array([day] * len(table), pa.date32()))
-    return WireRows(table, tuple(malformed))
+    days = pa.array([day] * len(table), pa.date32()) if day else pa.nulls(len(table), pa.date32())
+    return WireRows(table.append_column("day", days), tuple(malformed))
+
+
+class Answer:
+    """One ``/nps/reviews`` answer: read by Arrow outside the interpreter lock when it
+    has the common shape (``json_table``), else parsed and read row by row."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+        self._table = arrow_reviews(body)
+        self._rows: list[Any] = []
+        if self._table is None:
+            self._rows = unwrap(parse_json(body, 200), "reviews")
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._table is None else self._table.num_rows
+
+    @property
+    def dated(self) -> bool:
+        """Whether any object carries ``created_at`` (a legacy server's carry none)."""
+        if self._table is None:
+            return any(isinstance(r, dict) and "created_at" in r for r in self._rows)
+        # Arrow reads a missing time as null: the exact reading tells those apart.
+        column = self._table.column("created_at")
+        if column.null_count < len(column):
+            return True
+        self._rows, self._table = unwrap(parse_json(self._body, 200), "reviews"), None
+        return self.dated
+
+    def read(self, day: date | None = None, *, dated: bool = False) -> WireRows:
+        """The valid reviews and what was left out, as ``raw_table`` reads them."""
+        if self._table is None:
+            return raw_table(self._rows, day, dated=dated)
+        table = self._table
+
+        def example_of(index: int, problem: str) -> Any:
+            return table.column(problem.split(" ", 1)[0])[index].as_py()
+
+        return _checked(table, [], example_of, day, dated)
 
 
 def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:

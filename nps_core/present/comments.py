@@ -20,6 +20,7 @@ from nps_core.analysis.tokens import NEGATIONS, normalize, tokenize
 from nps_core.contract.models import GROUPS, group_of
 from nps_core.present.contacts import contact_column, export_columns
 from nps_core.present.formatting import format_count
+from nps_core.present.frames import in_fetch_order
 from nps_core.present.i18n import gettext, ngettext
 from nps_core.present.labels import names_of
 from nps_core.present.palette import GROUP_COLORS, GROUP_MEMBER
@@ -249,6 +250,10 @@ def local_time(frame: pd.DataFrame, tz: str) -> pd.Series:
 
 
 def newest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    # The fetch's order (day, time, id) backwards: a frame still in it is only reversed,
+    # where a sort would cost a big shop's month some tens of milliseconds every run.
+    if in_fetch_order(frame):
+        return frame.iloc[::-1]
     return frame.sort_values(
         ["day", "created_at", "id"], ascending=False, na_position="last", kind="stable"
     )

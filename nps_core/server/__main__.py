@@ -5,6 +5,7 @@
         [--page-limit N] [--day-tz TZ] [--rate-limit N] [--fault-rate F]
         [--latency MS] [--latency-jitter F] [--max-connections N] [--request-timeout S]
     python -m nps_core.server demo --db DB [--reviews 60000] [--days 365] [--seed 1]
+        [--peak-day N]
     python -m nps_core.server load --db DB --shop-id ID [--wait S] FILE
     python -m nps_core.server add-shop --db DB --shop-id ID --shop-secret SECRET
         [--channel CODE[:NAME]]... [--category CODE[:NAME]]...
@@ -110,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--reviews", type=int, default=60_000)
     demo.add_argument("--days", type=int, default=365)
     demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--peak-day", type=int, default=None, help="about this many reviews on the busiest day"
+    )
 
     load = commands.add_parser("load", help="import reviews from CSV or JSON Lines")
     load.add_argument("--db", **_DB)
@@ -172,7 +176,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from nps_core.server.demo import create_demo
 
-    shop_id, secret = create_demo(args.db, args.reviews, args.days, args.seed)
+    shop_id, secret = create_demo(
+        args.db, args.reviews, args.days, args.seed, peak_day=args.peak_day
+    )
     print(f"shop_id={shop_id}")
     print(f"shop_secret={secret}")
     return 0

@@ -14,6 +14,7 @@ change the data of a seed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -161,11 +162,13 @@ def _pick(rng: np.random.Generator, weights: list[float], size: int) -> np.ndarr
 
 
 def _review_days(
-    rng: np.random.Generator, reviews: int, dates: list[date]
+    rng: np.random.Generator, reviews: int, dates: list[date], peak_day: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The day (index into `dates`) of each review, ascending, and whether it was a sale day.
 
-    Volume per day: weekday rhythm, a winter high season, slow growth, noise, sales.
+    Volume per day: weekday rhythm, a winter high season, slow growth, noise, sales. The
+    sale days add SALE_SHARES of all reviews; with `peak_day`, the busiest sale day has
+    about that many reviews instead, the others in the same proportions.
     """
     days = len(dates)
     offsets = np.arange(days)
@@ -178,8 +181,11 @@ def _review_days(
         * rng.gamma(40, 1 / 40, days)
     )
     extra = np.zeros(days, dtype=np.int64)
+    scale = float(reviews)
+    if peak_day is not None:  # the first sale day: an ordinary day plus its extra
+        scale = max(0, peak_day - reviews // days) / SALE_SHARES[0]
     for day, share in zip(_sale_days(dates[0], dates[-1]), SALE_SHARES, strict=False):
-        extra[(day - dates[0]).days] = round(reviews * share)
+        extra[(day - dates[0]).days] = round(scale * share)
     extra_total = int(extra.sum())
     if extra_total > reviews // 2:  # tiny demos: no sales
         extra[:] = 0
@@ -296,9 +302,9 @@ def _rows(
     created: np.ndarray,
     segments: tuple[np.ndarray, np.ndarray],
     rate: np.ndarray,
-) -> list[dict[str, Any]]:
-    """The reviews as rows, with comments: detractors write most; Russian-speaking
-    clients write in Russian."""
+) -> Iterator[dict[str, Any]]:
+    """The reviews as rows, one at a time, with comments: detractors write most;
+    Russian-speaking clients write in Russian. (The draws are all made at the first.)"""
     n = len(created)
     channel, category = segments
     group = np.asarray(RATE_GROUP)[rate]  # index into GROUPS
@@ -309,7 +315,6 @@ def _rows(
     uniforms = rng.random((n, 4))
     integers = rng.integers(0, 1 << 30, (n, 4))
 
-    rows: list[dict[str, Any]] = []
     for i in range(n):
         cat = CATEGORIES[category[i]].code
         person = int(client[i])
@@ -317,23 +322,18 @@ def _rows(
         if writes[i]:
             lang = "ru" if russian[i] else "en"
             comment = _comment(lang, GROUPS[group[i]], cat, uniforms[i], integers[i])
-        rows.append(
-            {
-                "created_ms": int(created[i]),
-                "channel": CHANNELS[channel[i]].code,
-                "category": cat,
-                "rate": int(rate[i]),
-                "comment": comment,
-                "client_id": clients.client_id[person],
-                "email": clients.email[person],
-                "phone": clients.phone[person],
-                "identity": clients.identity[person],
-                "order_id": f"ORD-{order_numbers[i]}"
-                if has_order[i] and cat != "support"
-                else None,
-            }
-        )
-    return rows
+        yield {
+            "created_ms": int(created[i]),
+            "channel": CHANNELS[channel[i]].code,
+            "category": cat,
+            "rate": int(rate[i]),
+            "comment": comment,
+            "client_id": clients.client_id[person],
+            "email": clients.email[person],
+            "phone": clients.phone[person],
+            "identity": clients.identity[person],
+            "order_id": f"ORD-{order_numbers[i]}" if has_order[i] and cat != "support" else None,
+        }
 
 
 def generate_reviews(
@@ -343,15 +343,30 @@ def generate_reviews(
     today: date | None = None,
     shop_id: str = DEMO_SHOP_ID,
     now_ms: int | None = None,
+    peak_day: int | None = None,
 ) -> list[dict[str, Any]]:
     """The demo reviews as insert_reviews_bulk rows, ascending by created_ms."""
+    return list(_generate(reviews, days, seed, today, shop_id, now_ms, peak_day))
+
+
+def _generate(
+    reviews: int,
+    days: int,
+    seed: int,
+    today: date | None,
+    shop_id: str,
+    now_ms: int | None,
+    peak_day: int | None,
+) -> Iterator[dict[str, Any]]:
+    """``generate_reviews`` one row at a time: a big shop's millions of rows need not
+    be held all at once."""
     if reviews < 0 or days < 1:
         raise ValueError("reviews must be >= 0 and days >= 1")
     rng = np.random.default_rng(seed)
     today = today or datetime.now(UTC).date()
     first = today - timedelta(days=days - 1)
     dates = [first + timedelta(days=i) for i in range(days)]
-    day_of, on_sale = _review_days(rng, reviews, dates)
+    day_of, on_sale = _review_days(rng, reviews, dates, peak_day)
     channel, category = _segments(rng, day_of, on_sale, days)
     rate = _rates(rng, day_of, days, (channel, category), on_sale)
     created = _times(rng, dates, day_of, now_ms)
@@ -359,7 +374,7 @@ def generate_reviews(
     created, channel, category, rate = created[order], channel[order], category[order], rate[order]
     clients = _clients(rng, max(50, int(reviews * 0.55)), shop_id)
     client = _authors(rng, clients, created, (channel, category))
-    return _rows(rng, clients, client, created, (channel, category), rate)
+    yield from _rows(rng, clients, client, created, (channel, category), rate)
 
 
 def create_demo(
@@ -368,23 +383,20 @@ def create_demo(
     days: int = 365,
     seed: int = 1,
     today: date | None = None,
+    peak_day: int | None = None,
 ) -> tuple[str, str]:
     """Create (or recreate) the demo shop with its data; returns (shop_id, secret).
 
     Without `today`, the period ends now (no review lies in the future); with it, the
-    data depend only on the arguments.
+    data depend only on the arguments. `peak_day`: about how many reviews the busiest
+    sale day has (by default a share of all reviews; see `_review_days`).
     """
     now = None
     if today is None:
         now = datetime.now(UTC)
         today = now.date()
-    rows = generate_reviews(
-        reviews,
-        days,
-        seed,
-        today,
-        now_ms=None if now is None else int(now.timestamp() * 1000),
-    )
+    now_ms = None if now is None else int(now.timestamp() * 1000)
+    rows = _generate(reviews, days, seed, today, DEMO_SHOP_ID, now_ms, peak_day)
     secret = demo_secret(seed)
     store = Store(db_path)
     try:

@@ -63,25 +63,27 @@ LAZY_ROWS = 5_000
 _TERM_CANDIDATES = 40
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner=False)
-def _normalized(_comments: pd.Series, key: tuple[Any, ...]) -> pd.Series:
+# Kept for ten minutes: the key names the content (``FilterContext.frame_key``), so an
+# entry is never out of date. A resource: read, never changed, so no copy per reader.
+@st.cache_resource(ttl=10 * REVIEWS_TTL, max_entries=8, show_spinner=False)
+def _normalized(_comments: pd.Series, key: tuple[object, ...]) -> pd.Series:
     return normalize_series(_comments)
 
 
 @st.cache_data(
-    ttl=REVIEWS_TTL, max_entries=8, show_spinner=LazyText(N_("Finding distinctive terms…"))
+    ttl=10 * REVIEWS_TTL, max_entries=8, show_spinner=LazyText(N_("Finding distinctive terms…"))
 )
-def _terms(_comments: pd.Series, _groups: pd.Series, key: tuple[Any, ...]) -> DistinctiveTerms:
+def _terms(_comments: pd.Series, _groups: pd.Series, key: tuple[object, ...]) -> DistinctiveTerms:
     return distinctive_terms(_comments, _groups, top=_TERM_CANDIDATES)
 
 
 def normalized_comments(ctx: FilterContext) -> pd.Series:
-    """``normalize_series`` of the filtered frame's comments, once per fetch and filter."""
+    """``normalize_series`` of the filtered frame's comments, once per content."""
     return _normalized(ctx.frame["comment"], ctx.frame_key)
 
 
 def terms(ctx: FilterContext) -> DistinctiveTerms:
-    """The filtered frame's distinctive terms, once per fetch and filter."""
+    """The filtered frame's distinctive terms, once per content."""
     return _terms(ctx.frame["comment"], ctx.frame["group"], ctx.frame_key)
 
 

@@ -3,16 +3,16 @@
 One data path: page (the wallboard too) → ``load_reviews`` → ``fetch_reviews`` →
 ``NpsClient`` → HTTP. ``load_reviews`` is also where customers' contacts leave the
 frame for every visitor whose role may not see them (viewers, wall screens), so no page
-or export can show them. In memory, ``st.cache_data`` keeps each period's ``ReviewSet``
-for a minute, shared by every open tab; a wall screen asks per refresh interval of the
-wall clock instead, so every screen on the same interval shares one API call. The
+or export can show them. In memory, each period's ``ReviewSet`` is kept for a minute,
+shared by every open tab (one object, not a copy per reader: the pages only read it); a
+wall screen asks per refresh interval of the wall clock instead, so every screen on the
+same interval shares one API call, made as the interval begins (``IntervalReads``). The
 on-disk ``ReviewCache`` below makes closed days free and supplies the last good copy
 when the API is down.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -25,12 +25,13 @@ from nps_core.contract.models import Category, Channel
 from nps_core.data.cache import ReviewCache
 from nps_core.data.client import NpsClient
 from nps_core.data.fetch import ReviewSet, fetch_reviews
-from nps_core.data.settings import SECRET_SECTIONS, Settings, data_dir, load_settings
+from nps_core.data.settings import Settings, data_dir
 from nps_core.present.contacts import without_contacts
 from nps_core.present.i18n import N_, LazyText, gettext
-from nps_core.present.wallboard.link import MAX_REFRESH
 from nps_core.server.embedded import start_demo
-from nps_core.ui.access import current_rights, secrets_section
+from nps_core.ui.access import current_rights
+from nps_core.ui.intervals import IntervalReads
+from nps_core.ui.source import read_settings
 
 if TYPE_CHECKING:
     from nps_core.data.state import StateStore
@@ -46,23 +47,17 @@ __all__ = [
     "load_catalog",
     "load_reviews",
     "refresh",
-    "secrets",
 ]
 
 # A minute: fresh enough for a morning look, and what every open tab shares.
 REVIEWS_TTL = 60
 
 
-def secrets() -> dict | None:
-    """The tables of Streamlit's secrets that the settings read, or None without any."""
-    found = {name: section for name in SECRET_SECTIONS if (section := secrets_section(name))}
-    return found or None
-
-
 @st.cache_resource(show_spinner=LazyText(N_("Starting the demo data server…")))
 def get_settings() -> Settings:
-    """Read once per process; in demo mode this starts the bundled server."""
-    settings = load_settings(secrets())
+    """Read once per process; in demo mode this starts the bundled server (or waits for
+    the start that ``start_source`` began)."""
+    settings = read_settings()
     if settings.mode == "demo":
         demo = start_demo(settings.demo_reviews, data_dir())
         settings = settings.with_source(demo.url, demo.shop_id, demo.shop_secret, demo.cache_key)
@@ -107,7 +102,7 @@ def load_reviews(start: date, end: date, tz: str, *, every: int | None = None) -
     if every is None:
         answer = _page_reviews(start, end, tz)
     else:
-        answer = _interval_reviews(start, end, tz, every, int(time.time() // every))
+        answer = _interval_reads().get((start, end, tz), every)
     if isinstance(answer, NpsApiError):
         raise answer
     if current_rights().contacts:
@@ -124,7 +119,9 @@ def _fetch(
     )  # fmt: skip
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=32, show_spinner=False)
+# A resource, not data: st.cache_data would hand each reader an unpickled copy, some
+# 150 ms per read of a big shop's month.
+@st.cache_resource(ttl=REVIEWS_TTL, max_entries=32, show_spinner=False)
 def _page_reviews(start: date, end: date, tz: str) -> ReviewSet:
     bar = st.progress(0.0, text=gettext("Loading reviews…"))
 
@@ -138,17 +135,20 @@ def _page_reviews(start: date, end: date, tz: str) -> ReviewSet:
         bar.empty()
 
 
-# Entries of past intervals are never asked for again; the least recently used go first,
-# and a dozen keeps the current interval of several differently linked screens.
-@st.cache_data(ttl=MAX_REFRESH, max_entries=12, show_spinner=False)
-def _interval_reviews(
-    start: date, end: date, tz: str, every: int, interval: int
-) -> ReviewSet | NpsApiError:
-    """``every`` and ``interval`` (seconds since the epoch // every) only key the cache."""
+Span = tuple[date, date, str]
+
+
+def _read_span(span: Span) -> ReviewSet | NpsApiError:
+    """A wall screen's read; a failure is kept for its interval like an answer."""
     try:
-        return _fetch(start, end, tz)
+        return _fetch(*span)
     except NpsApiError as error:
         return error
+
+
+@st.cache_resource
+def _interval_reads() -> IntervalReads[Span, ReviewSet | NpsApiError]:
+    return IntervalReads(_read_span)
 
 
 @st.cache_data(ttl=10 * REVIEWS_TTL, max_entries=4, show_spinner=False)
@@ -162,7 +162,7 @@ def forget_reviews() -> None:
     """Forget the reviews held in memory (not on disk): the next read of every page and
     screen asks the API."""
     _page_reviews.clear()
-    _interval_reviews.clear()
+    _interval_reads().clear()
 
 
 def refresh(first: date | None = None, last: date | None = None) -> None:

@@ -9,8 +9,10 @@ window) are drawn by the pages that have a trend, but belong to the same state a
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -35,9 +37,12 @@ from nps_core.present.filters import (
     parse_filters,
     to_query,
 )
+from nps_core.present.frames import content_key
 from nps_core.present.i18n import gettext
 from nps_core.present.notices import malformed_details, malformed_notice, truncation_notice
 from nps_core.ui.data import data_as_of, get_settings, load_catalog, load_reviews, refresh
+from nps_core.ui.loading import charts_warming
+from nps_core.ui.source import read_settings, start_source
 
 __all__ = [
     "FilterContext",
@@ -100,19 +105,11 @@ class FilterContext:
     def freq(self) -> str:
         return self.state.freq(self.today)
 
-    @property
+    @cached_property
     def frame_key(self) -> tuple[object, ...]:
-        """Names ``frame`` for caches: the fetch it came from and the filters that cut it."""
-        reviews = self.reviews
-        return (
-            reviews.start,
-            reviews.end,
-            reviews.tz,
-            reviews.fetched_at,
-            len(reviews.frame),
-            self.state.channels,
-            self.state.categories,
-        )
+        """Names ``frame`` for caches by its content (``content_key``): a re-fetch that
+        changed nothing keeps what was computed from it."""
+        return (content_key(self.frame),)
 
 
 def today_in(tz: str) -> date:
@@ -347,10 +344,11 @@ def _names(catalog: list[Channel] | list[Category]) -> dict[str, str]:
     return {item.code: item.label for item in catalog}
 
 
-def shared_filters() -> FilterContext:
-    """Draw the sidebar, load the reviews it asks for, and keep the URL in step."""
-    settings = get_settings()
-    today = today_in(settings.timezone)
+def shared_filters(*, charts: bool = True) -> FilterContext:
+    """Draw the sidebar, load the reviews it asks for, and keep the URL in step.
+    ``charts``: the page draws charts, which the browser may get ready meanwhile."""
+    start_source()  # demo mode: the demo data build while the sidebar draws
+    today = today_in(read_settings().timezone)
     state, notices = parse_filters(st.query_params.to_dict(), today)
     seeding = _init_widgets(state, today)
     _keep_across_pages()
@@ -359,9 +357,11 @@ def shared_filters() -> FilterContext:
     st.sidebar.header(gettext("Filters"))
     state = _period_widgets(state, today)
     period, comparison = state.period(today), state.comparison(today)
-    reviews = _load(period, settings.timezone)
-    previous = _load(comparison, settings.timezone) if comparison else None
-    catalog = _catalog()
+    with charts_warming() if charts else nullcontext():
+        settings = get_settings()
+        reviews = _load(period, settings.timezone)
+        previous = _load(comparison, settings.timezone) if comparison else None
+        catalog = _catalog()
     frames = (reviews.frame, None if previous is None else previous.frame)
     state = _segment_widgets(state, catalog, frames, seeding, notices)
     state = _target_and_trend(state)

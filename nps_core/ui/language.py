@@ -22,7 +22,7 @@ from nps_core.present.i18n import (
     set_language,
     set_language_source,
 )
-from nps_core.ui.data import secrets
+from nps_core.ui.source import secrets
 
 __all__ = ["KEY_LANGUAGE", "choose_language", "default_language", "language_switch"]
 

@@ -95,7 +95,8 @@ def pinned(ctx: FilterContext) -> list[PinnedTheme]:
     return pinned_store().load(_shop(ctx.settings))
 
 
-@st.cache_data(ttl=REVIEWS_TTL, max_entries=8, show_spinner=LazyText(N_("Finding themes…")))
+# Ten minutes: the key names the frame's content (``FilterContext.frame_key``).
+@st.cache_data(ttl=10 * REVIEWS_TTL, max_entries=8, show_spinner=LazyText(N_("Finding themes…")))
 def _themes(_frame: pd.DataFrame, key: tuple[object, ...], pins: Pins) -> Themes:
     from nps_core.analysis.themes import find_themes
 
@@ -103,7 +104,7 @@ def _themes(_frame: pd.DataFrame, key: tuple[object, ...], pins: Pins) -> Themes
 
 
 def themes(ctx: FilterContext) -> Themes:
-    """The filtered period's themes, once per fetch, filter and set of pinned themes."""
+    """The filtered period's themes, once per content and set of pinned themes."""
     pins = tuple((p.name, p.words) for p in pinned(ctx))
     return _themes(ctx.frame, ctx.frame_key, pins)
 

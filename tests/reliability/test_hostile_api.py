@@ -63,7 +63,7 @@ def assert_no_secret(error: BaseException) -> None:
 
 def raised(case_client: NpsClient) -> NpsApiError:
     with case_client, pytest.raises(NpsApiError) as info:
-        case_client.raw_reviews(DAY, DAY)
+        case_client.reviews(DAY, DAY)
     assert_no_secret(info.value)
     return info.value
 

@@ -11,7 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
-from nps_core.server.demo import DEMO_SHOP_ID, create_demo, demo_credentials, demo_secret
+from nps_core.server.demo import (
+    DEMO_SHOP_ID,
+    create_demo,
+    demo_credentials,
+    demo_secret,
+    generate_reviews,
+)
 from nps_core.server.runner import start_server
 from nps_core.server.store import DAY_MS, Store
 
@@ -142,3 +148,14 @@ def test_default_period_ends_now(tmp_path: Path) -> None:
     store.close()
     now = datetime.now(UTC).timestamp() * 1000
     assert now - 2 * DAY_MS < newest <= now
+
+
+def test_peak_day_sets_the_busiest_day() -> None:
+    """A big shop's bench asks for peak days of a given size; the rest stays the same."""
+    rows = generate_reviews(20_000, today=TODAY, peak_day=3_000)
+    per_day = Counter(r["created_ms"] // DAY_MS for r in rows)
+    assert len(rows) == 20_000
+    assert 2_700 <= max(per_day.values()) <= 3_300
+    assert generate_reviews(2_000, today=TODAY) == generate_reviews(
+        2_000, today=TODAY, peak_day=None
+    )

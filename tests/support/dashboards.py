@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -46,18 +46,24 @@ DashboardFactory = Callable[..., Dashboard]
 
 
 def run_streamlit(
-    script: Path, *, secrets: Path | None = None, port: int | None = None, **nps_env: str
+    script: Path,
+    *,
+    secrets: Path | None = None,
+    port: int | None = None,
+    python_args: Sequence[str] = (),
+    **nps_env: str,
 ) -> tuple[str, subprocess.Popen[bytes]]:
     """``streamlit run script``, headless on ``port`` (a free one by default), once it
     answers; returns (url, process). Its ``NPS_*`` variables are ``nps_env`` alone, none
     inherited; its secrets are the file ``secrets`` alone (none: an empty file), never a
-    developer's own ``.streamlit/secrets.toml``."""
+    developer's own ``.streamlit/secrets.toml``. ``python_args`` go before ``-m
+    streamlit`` (a bench runs it under ``bench.probe``)."""
     port = port or free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("NPS_")}
     env.update(nps_env, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(script),
+            sys.executable, *python_args, "-m", "streamlit", "run", str(script),
             "--server.headless", "true", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
             "--secrets.files", str(secrets or _no_secrets()),

@@ -35,6 +35,7 @@ from nps_core.present.formatting import (
     format_period,
     format_share,
 )
+from nps_core.present.frames import in_fetch_order
 from nps_core.present.i18n import N_, Texts, gettext
 from nps_core.present.labels import Labels, name_of, scope_caption
 from nps_core.present.palette import GROUP_NAMES
@@ -203,10 +204,15 @@ def latest_comments(
     limit: int = LATEST_COMMENTS,
 ) -> tuple[CommentLine, ...]:
     """The newest reviews with a comment, newest first."""
-    text = frame["comment"].str.strip()
-    rows = frame[(text != "").to_numpy(dtype=bool, na_value=False)]
-    rows = rows.sort_values(["created_at", "id"], ascending=False, na_position="last")
-    top = rows.head(limit)
+    commented = (frame["comment"].str.strip() != "").to_numpy(dtype=bool, na_value=False)
+    if in_fetch_order(frame):  # the newest are the last: no sort
+        newest = np.flatnonzero(commented)[::-1]
+    else:  # sorted by the two keys alone, then only the newest rows taken
+        keys = frame[["created_at", "id"]].reset_index(drop=True)[commented]
+        newest = keys.sort_values(
+            ["created_at", "id"], ascending=False, na_position="last"
+        ).index.to_numpy()
+    top = frame.iloc[newest[:limit]]
     columns = (top[name] for name in ("created_at", "day", "channel", "rate", "group", "comment"))
     lines = []
     for created_at, day, code, rate, group, comment in zip(*columns, strict=True):
@@ -251,7 +257,10 @@ def _known_codes(
     with a notice, as the other pages do; without a catalog (``labels`` empty) none."""
     if not (labels.get("channel") and labels.get("category")):
         return filters, []
-    known = {column: set(labels[column]) | set(loaded[column].astype(str)) for column in labels}
+    known = {
+        column: set(labels[column]) | {str(code) for code in loaded[column].unique()}
+        for column in labels
+    }
     return drop_unknown_codes(filters, known["channel"], known["category"])
 
 
