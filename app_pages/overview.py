@@ -17,29 +17,29 @@ page_header(_("Overview"), ctx)
 if not has_reviews(ctx):
     st.stop()
 
-data = overview(ctx.frame, ctx.previous_frame, ctx.period, ctx.freq, ctx.state.rolling)
+data = overview(ctx.frame, ctx.previous_frame, ctx.period, ctx.trend_granularity, ctx.state.rolling)
 comparison_name = COMPARE_MODES[ctx.state.compare] if ctx.comparison else None
 kpi_row(kpis(data, comparison_name))
 
 st.header(_("NPS over time"))
 controls = st.columns([3, 2])
 with controls[0]:
-    freq = granularity_control(ctx)
+    granularity = granularity_control(ctx)
 with controls[1]:
     rolling = rolling_control(ctx)
 plot(
-    trend_figure(data.trend, freq, target=ctx.state.target, rolling=rolling),
+    trend_figure(data.trend, granularity, target=ctx.state.target, rolling=rolling),
     key="trend",
-    text=trend_text(data.trend, freq, rolling),
+    text=trend_text(data.trend, granularity, rolling),
 )
 
 left, right = st.columns(2)
 with left:
     st.header(_("Promoters, passives and detractors"))
     plot(
-        composition_figure(data.trend, freq),
+        composition_figure(data.trend, granularity),
         key="composition",
-        text=composition_text(data.trend, freq),
+        text=composition_text(data.trend, granularity),
     )
 with right:
     st.header(_("Rates given"))

@@ -47,12 +47,12 @@ st.caption(_("Click a row, or choose below, to narrow the filters to that segmen
 segment_picker(ctx, ranked, by)
 
 st.header(_("NPS over time by segment"))
-freq = granularity_control(ctx)
-lines, left_out = segment_trend(ctx.frame, by, freq, ctx.period, ctx.labels)
+granularity = granularity_control(ctx)
+lines, left_out = segment_trend(ctx.frame, by, granularity, ctx.period, ctx.labels)
 plot(
-    segment_trend_figure(lines, freq, target=ctx.state.target),
+    segment_trend_figure(lines, granularity, target=ctx.state.target),
     key="segment_trend",
-    text=segment_trend_text(lines, freq),
+    text=segment_trend_text(lines, granularity),
 )
 if left_out:
     st.caption(

@@ -59,11 +59,11 @@ def test_comparison_periods():
 
 
 @pytest.mark.parametrize(
-    ("days", "freq"), [(1, "D"), (31, "D"), (32, "W"), (180, "W"), (181, "M"), (731, "Q")]
+    ("days", "granularity"), [(1, "D"), (31, "D"), (32, "W"), (180, "W"), (181, "M"), (731, "Q")]
 )
-def test_default_granularity_follows_the_period_length(days, freq):
+def test_default_granularity_follows_the_period_length(days, granularity):
     start = date(2020, 1, 1)
-    assert default_granularity(Period(start, start + pd.Timedelta(days=days - 1))) == freq
+    assert default_granularity(Period(start, start + pd.Timedelta(days=days - 1))) == granularity
 
 
 def test_url_round_trip_keeps_every_filter_and_foreign_parameters():
@@ -136,9 +136,9 @@ def test_lists_and_case_are_tolerated():
 
 
 def test_freq_is_the_chosen_granularity_else_the_period_default():
-    assert FilterState(preset="7d").freq(TODAY) == "D"
-    assert FilterState(preset="12m").freq(TODAY) == "M"
-    assert FilterState(preset="12m", granularity="W").freq(TODAY) == "W"
+    assert FilterState(preset="7d").trend_granularity(TODAY) == "D"
+    assert FilterState(preset="12m").trend_granularity(TODAY) == "M"
+    assert FilterState(preset="12m", granularity="W").trend_granularity(TODAY) == "W"
 
 
 def test_unknown_codes_are_dropped_with_a_notice_each():

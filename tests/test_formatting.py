@@ -59,9 +59,9 @@ def test_p_values_and_significance():
 
 
 @pytest.mark.parametrize(
-    ("freq", "text"),
+    ("granularity", "text"),
     [("D", "3 Mar 2026"), ("W", "week of 2 Mar 2026"), ("M", "Mar 2026"), ("Q", "Q1 2026")],
 )
-def test_periods(freq, text):
-    start = date(2026, 3, 2) if freq == "W" else date(2026, 3, 3)
-    assert format_period(start, freq) == text
+def test_periods(granularity, text):
+    start = date(2026, 3, 2) if granularity == "W" else date(2026, 3, 3)
+    assert format_period(start, granularity) == text

@@ -262,7 +262,7 @@ def test_russian_numbers_keep_the_minus_and_the_dash():
 
 
 @pytest.mark.parametrize(
-    ("freq", "text"),
+    ("granularity", "text"),
     [
         ("D", "3 мар. 2026"),
         ("W", "неделя с 2 мар. 2026"),
@@ -270,10 +270,10 @@ def test_russian_numbers_keep_the_minus_and_the_dash():
         ("Q", "1-й кв. 2026"),
     ],
 )
-def test_russian_periods(freq, text):
-    start = date(2026, 3, 2) if freq == "W" else date(2026, 3, 3)
+def test_russian_periods(granularity, text):
+    start = date(2026, 3, 2) if granularity == "W" else date(2026, 3, 3)
     with use_language("ru"):
-        assert format_period(start, freq) == text
+        assert format_period(start, granularity) == text
 
 
 def test_russian_names_of_groups_and_periods():

@@ -298,7 +298,7 @@ def test_rolling_window_hand_example():
 
 def test_trend_rejects_bad_arguments():
     f = frame([10], days=[D0])
-    with pytest.raises(ValueError, match="freq"):
+    with pytest.raises(ValueError, match="granularity"):
         trend(f, "Y")
     with pytest.raises(ValueError, match="rolling"):
         trend(f, "D", rolling=0)

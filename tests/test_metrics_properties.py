@@ -64,12 +64,12 @@ def twin_figures(rates: list[int]) -> dict[str, float]:
     }
 
 
-def twin_period(day: date, freq: str) -> date:
-    if freq == "D":
+def twin_period(day: date, granularity: str) -> date:
+    if granularity == "D":
         return day
-    if freq == "W":
+    if granularity == "W":
         return day - timedelta(days=day.weekday())
-    if freq == "M":
+    if granularity == "M":
         return day.replace(day=1)
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
@@ -141,9 +141,9 @@ def test_summarize_matches_twin(frame, confidence):
 
 @SETTINGS
 @given(reviews(), st.sampled_from(["D", "W", "M", "Q"]), st.booleans(), st.integers(1, 20))
-def test_trend_matches_twin(frame, freq, by_channel, window):
+def test_trend_matches_twin(frame, granularity, by_channel, window):
     by = "channel" if by_channel else None
-    t = trend(frame, freq, by=by, rolling=window)
+    t = trend(frame, granularity, by=by, rolling=window)
     every = rows(frame)
     # The span of periods is the frame's (all reviews); segments are the seen values.
     records = [r for r in every if not missing(r["channel"])] if by else every
@@ -153,7 +153,7 @@ def test_trend_matches_twin(frame, freq, by_channel, window):
     first = min(r["day"] for r in every)
     last = max(r["day"] for r in every)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    periods = sorted({twin_period(day, freq) for day in days})
+    periods = sorted({twin_period(day, granularity) for day in days})
     segments = sorted({r["channel"] for r in records}) if by else [None]
     assert len(t) == len(periods) * len(segments)
     got = {}
@@ -162,7 +162,7 @@ def test_trend_matches_twin(frame, freq, by_channel, window):
         got[key] = row
     for period in periods:
         period_end = period
-        while twin_period(period_end + timedelta(days=1), freq) == period:
+        while twin_period(period_end + timedelta(days=1), granularity) == period:
             period_end += timedelta(days=1)
         window_end = min(period_end, last)
         for segment in segments:
@@ -170,7 +170,8 @@ def test_trend_matches_twin(frame, freq, by_channel, window):
             mine = [
                 r["rate"]
                 for r in records
-                if twin_period(r["day"], freq) == period and (not by or r["channel"] == segment)
+                if twin_period(r["day"], granularity) == period
+                and (not by or r["channel"] == segment)
             ]
             twin = twin_figures(mine)
             assert row["n"] == twin["n"]
@@ -188,7 +189,7 @@ def test_trend_matches_twin(frame, freq, by_channel, window):
             assert row["rolling_n"] == twin_r["n"]
             assert same(row["rolling_nps"], twin_r["nps"])
             assert same(row["rolling_ci_low"], twin_r["lo"])
-    if freq == "W":
+    if granularity == "W":
         assert all(p.weekday() == 0 for p in t["period"])
 
 

@@ -19,9 +19,9 @@ from nps_core.analysis.grid import by_list, count_grid, segment_codes
 from nps_core.analysis.groups import NOT_ANSWERED, column, frame_groups
 from nps_core.analysis.nps import FIGURE_COLUMNS, SMALL_N, check_confidence, figures
 
-__all__ = ["FREQS", "trend"]
+__all__ = ["GRANULARITY_CODES", "trend"]
 
-FREQS: tuple[str, ...] = ("D", "W", "M", "Q")
+GRANULARITY_CODES: tuple[str, ...] = ("D", "W", "M", "Q")
 _STEP = {"D": 1, "W": 7, "M": 1, "Q": 3}  # in days for D/W, in months for M/Q
 _NAT = np.iinfo(np.int64).min
 # The rolling figures: column of the trend → the figure it holds over the window.
@@ -71,40 +71,42 @@ def _to_months(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
 
 
-def _period_keys(days: np.ndarray, freq: str) -> np.ndarray:
+def _period_keys(days: np.ndarray, granularity: str) -> np.ndarray:
     """Period key per day: a day number (D, W = its Monday) or a month number (M, Q)."""
-    if freq == "D":
+    if granularity == "D":
         return days
-    if freq == "W":
+    if granularity == "W":
         return days - (days + 3) % 7  # 1970-01-01 was a Thursday (Monday = 0)
     months = _to_months(days)
-    return months if freq == "M" else months - months % 3
+    return months if granularity == "M" else months - months % 3
 
 
-def _period_bounds(first: int, last: int, freq: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _period_bounds(
+    first: int, last: int, granularity: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every period touching days first..last: (keys, start day, last day)."""
     ends = np.array([first, last], dtype=np.int64)
-    k0, k1 = _period_keys(ends, freq)
-    step = _STEP[freq]
+    k0, k1 = _period_keys(ends, granularity)
+    step = _STEP[granularity]
     keys = np.arange(k0, k1 + 1, step, dtype=np.int64)
-    if freq in ("D", "W"):
+    if granularity in ("D", "W"):
         return keys, keys, keys + step - 1
     starts = keys.astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
     nexts = (keys + step).astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
     return keys, starts, nexts - 1
 
 
-def _check(freq: str, rolling: int | None, confidence: float) -> str:
-    """The frequency, upper-cased; raise ValueError on any bad argument before any work."""
-    freq = freq.upper()
-    if freq not in FREQS:
-        raise ValueError(f"freq must be one of {FREQS}, got {freq!r}")
+def _check(granularity: str, rolling: int | None, confidence: float) -> str:
+    """The granularity, upper-cased; raise ValueError on any bad argument before any work."""
+    granularity = granularity.upper()
+    if granularity not in GRANULARITY_CODES:
+        raise ValueError(f"granularity must be one of {GRANULARITY_CODES}, got {granularity!r}")
     if rolling is not None and (
         isinstance(rolling, bool) or int(rolling) != rolling or rolling < 1
     ):
         raise ValueError(f"rolling must be a positive number of days, got {rolling!r}")
     check_confidence(confidence)
-    return freq
+    return granularity
 
 
 def _day_range(
@@ -142,17 +144,17 @@ class _Calendar:
         return self.last - self.first
 
 
-def _calendar(days: np.ndarray, first: int, last: int, freq: str) -> _Calendar:
+def _calendar(days: np.ndarray, first: int, last: int, granularity: str) -> _Calendar:
     # NaT and out-of-range rows go to the left-out slot span + 1 (one unsigned comparison
     # catches both sides, wrapped NaT included).
     span = last - first
     offset = days - first
     day_of = np.where(offset.view(np.uint64) > span, span + 1, offset)
-    keys, starts, stops = _period_bounds(first, last, freq)
+    keys, starts, stops = _period_bounds(first, last, granularity)
     # Period of each day in the range via a small lookup table instead of calendar
     # arithmetic on every row.
     in_range = first + np.arange(span + 1, dtype=np.int64)
-    lut = (_period_keys(in_range, freq) - keys[0]) // _STEP[freq]
+    lut = (_period_keys(in_range, granularity) - keys[0]) // _STEP[granularity]
     period_of = np.append(lut, len(keys))[day_of]
     return _Calendar(first, last, starts, stops, day_of, period_of)
 
@@ -174,7 +176,7 @@ def _frame(
 
 def _rolling_counts(
     grid: np.ndarray,
-    freq: str,
+    granularity: str,
     cal: _Calendar,
     codes: np.ndarray,
     groups: np.ndarray,
@@ -182,7 +184,7 @@ def _rolling_counts(
 ) -> np.ndarray:
     """Counts of the ``rolling`` days ending on each period's last day (clipped to the
     range), per period × segment of ``grid``, as a (k, 3) array."""
-    if freq == "D":
+    if granularity == "D":
         daily = grid
     else:
         daily = count_grid([(cal.day_of, cal.span + 1), (codes, grid.shape[1])], groups)
@@ -195,7 +197,7 @@ def _rolling_counts(
 
 def trend(
     frame: pd.DataFrame,
-    freq: str,
+    granularity: str,
     by: str | Sequence[str] | None = None,
     rolling: int | None = None,
     confidence: float = 0.95,
@@ -215,13 +217,13 @@ def trend(
     rolling_small_sample: the reviews of the k days ending on the period's last day (or
     on the range's last day, for a final partial period), from daily counts.
     """
-    freq = _check(freq, rolling, confidence)
+    granularity = _check(granularity, rolling, confidence)
     names = by_list(by)
     days, groups = _days(frame), frame_groups(frame)
     day_range = _day_range(days, groups, start, end)
     if day_range is None:
         return _empty_trend(frame, names, rolling)
-    cal = _calendar(days, *day_range, freq)
+    cal = _calendar(days, *day_range, granularity)
 
     if names:
         codes, segments = segment_codes(frame, names)
@@ -230,7 +232,9 @@ def trend(
     grid = count_grid([(cal.period_of, len(cal.starts)), (codes, len(segments))], groups)
     if names:  # keep only segments with a review in the range
         kept = np.flatnonzero(grid.sum(axis=(0, 2)))
-        if rolling is not None and freq != "D":  # rows onto the kept segments, for daily counts
+        if (
+            rolling is not None and granularity != "D"
+        ):  # rows onto the kept segments, for daily counts
             remap = np.full(len(segments) + 1, len(kept), dtype=np.int64)
             remap[kept] = np.arange(len(kept))  # the others have no rows in the range
             codes = remap[codes]
@@ -242,7 +246,7 @@ def trend(
     for name in FIGURE_COLUMNS:
         out[name] = values[name]
     if rolling is not None:
-        window = _rolling_counts(grid, freq, cal, codes, groups, rolling)
+        window = _rolling_counts(grid, granularity, cal, codes, groups, rolling)
         rolled = figures(window, confidence, small_n)
         for name, figure in _ROLLING.items():
             out[name] = rolled[figure]

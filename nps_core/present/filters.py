@@ -173,7 +173,7 @@ class FilterState:
     def period(self, today: date) -> Period:
         return resolve_period(self.preset, today, self.start, self.end)
 
-    def freq(self, today: date) -> str:
+    def trend_granularity(self, today: date) -> str:
         """The trend granularity: the chosen one, else the period's default."""
         return self.granularity or default_granularity(self.period(today))
 

@@ -162,11 +162,11 @@ def format_day(day: date | pd.Timestamp, padded: bool = False) -> str:
     return format_date_as(pd.Timestamp(day).date(), "padded day" if padded else "day")
 
 
-def format_period(start: date | pd.Timestamp, freq: str) -> str:
+def format_period(start: date | pd.Timestamp, granularity: str) -> str:
     """A trend period by its first day: "3 Mar 2026", "week of 2 Mar 2026", "Mar 2026", "Q1 2026"."""
     day = pd.Timestamp(start).date()
-    text = format_date_as(day, freq if freq in ("M", "Q") else "day")
-    return gettext("week of {day}").format(day=text) if freq == "W" else text
+    text = format_date_as(day, granularity if granularity in ("M", "Q") else "day")
+    return gettext("week of {day}").format(day=text) if granularity == "W" else text
 
 
 def percent_suffix() -> str:

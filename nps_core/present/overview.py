@@ -45,14 +45,14 @@ def overview(
     frame: pd.DataFrame,
     previous: pd.DataFrame | None,
     period: Period,
-    freq: str,
+    granularity: str,
     rolling: int | None = None,
 ) -> Overview:
     summary = summarize(frame)
     return Overview(
         summary=summary,
         comparison=None if previous is None else compare(summary, summarize(previous)),
-        trend=trend(frame, freq, rolling=rolling, start=period.start, end=period.end),
+        trend=trend(frame, granularity, rolling=rolling, start=period.start, end=period.end),
         distribution=distribution(frame),
     )
 

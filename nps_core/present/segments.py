@@ -112,7 +112,7 @@ def heatmap(frame: pd.DataFrame, rows: str, columns: str, labels: Labels) -> Seg
 def segment_trend(
     frame: pd.DataFrame,
     by: Sequence[str],
-    freq: str,
+    granularity: str,
     period: Period,
     labels: Labels,
     limit: int = 8,
@@ -120,7 +120,7 @@ def segment_trend(
     """``analysis.trend`` per segment for the ``limit`` largest segments, largest first,
     with a ``segment`` name column; and how many smaller segments were left out."""
     by = list(by)
-    lines = trend(frame, freq, by=by, start=period.start, end=period.end)
+    lines = trend(frame, granularity, by=by, start=period.start, end=period.end)
     if lines.empty:
         return lines.assign(segment=pd.Series([], dtype=object)), 0
     lines = lines.assign(segment=segment_labels(lines, by, labels))

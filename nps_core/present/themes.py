@@ -230,7 +230,7 @@ def impact_figure(table: pd.DataFrame, chosen: str = "") -> go.Figure:
 def theme_shares(
     frame: pd.DataFrame,
     themes: Themes,
-    freq: str,
+    granularity: str,
     *,
     start: Any = None,
     end: Any = None,
@@ -247,8 +247,8 @@ def theme_shares(
     rows = frame.loc[commented, ["day", "rate"]].assign(
         theme=themes.assignment[commented].astype(object).fillna("")
     )
-    total = trend(rows, freq, start=start, end=end)[["period", "n"]]
-    per_theme = trend(rows, freq, by="theme", start=start, end=end)[["period", "theme", "n"]]
+    total = trend(rows, granularity, start=start, end=end)[["period", "n"]]
+    per_theme = trend(rows, granularity, by="theme", start=start, end=end)[["period", "theme", "n"]]
     grid = pd.MultiIndex.from_product([total["period"], labels], names=["period", "theme"])
     mentions = per_theme.set_index(["period", "theme"])["n"].reindex(grid, fill_value=0)
     out = mentions.rename("mentions").reset_index()
@@ -260,7 +260,7 @@ def theme_shares(
     return out[list(SHARE_COLUMNS)]
 
 
-def share_figure(shares: pd.DataFrame, freq: str, order: list[str]) -> go.Figure:
+def share_figure(shares: pd.DataFrame, granularity: str, order: list[str]) -> go.Figure:
     """Small multiples: one panel per theme (in `order`), its share of commenters per period."""
     n = max(len(order), 1)
     rows = -(-n // _FACET_COLUMNS)
@@ -276,7 +276,7 @@ def share_figure(shares: pd.DataFrame, freq: str, order: list[str]) -> go.Figure
     for i, label in enumerate(order):
         mine = shares[shares["theme"] == label]
         hover = [
-            f"{label}, {format_period(p, freq)}<br>"
+            f"{label}, {format_period(p, granularity)}<br>"
             + gettext("{share} of commenters ({n} of {total})").format(
                 share=format_share(s), n=format_count(m), total=format_count(c)
             )
@@ -297,7 +297,7 @@ def share_figure(shares: pd.DataFrame, freq: str, order: list[str]) -> go.Figure
             col=i % _FACET_COLUMNS + 1,
         )
     figure.update_yaxes(tickformat=".0%", rangemode="tozero")
-    figure.update_xaxes(**period_axis(shares["period"], freq))  # dates in the language
+    figure.update_xaxes(**period_axis(shares["period"], granularity))  # dates in the language
     figure.update_annotations(font_size=12)
     figure.update_layout(
         height=60 + 150 * rows,

@@ -102,8 +102,9 @@ class FilterContext:
         return {"channel": self.channel_names, "category": self.category_names}
 
     @property
-    def freq(self) -> str:
-        return self.state.freq(self.today)
+    def trend_granularity(self) -> str:
+        """The trend's granularity: the chosen one, else the period's default."""
+        return self.state.trend_granularity(self.today)
 
     @cached_property
     def frame_key(self) -> tuple[object, ...]:
@@ -402,7 +403,7 @@ def granularity_control(ctx: FilterContext) -> str:
         required=True,
     )
     # The widget's value is already in ctx.state: shared_filters read it from the session.
-    return ctx.freq
+    return ctx.trend_granularity
 
 
 def rolling_control(ctx: FilterContext) -> int | None:

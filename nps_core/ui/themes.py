@@ -182,9 +182,13 @@ def theme_button() -> None:
 
 def share_chart(ctx: FilterContext, found: Themes) -> None:
     """Each theme's share of the commenters per period, one small chart per theme."""
-    shares = theme_shares(ctx.frame, found, ctx.freq, start=ctx.period.start, end=ctx.period.end)
+    shares = theme_shares(
+        ctx.frame, found, ctx.trend_granularity, start=ctx.period.start, end=ctx.period.end
+    )
     order = found.table["label"].tolist()
-    st.plotly_chart(share_figure(shares, ctx.freq, order), config=CHART_CONFIG, key=KEY_SHARES)
+    st.plotly_chart(
+        share_figure(shares, ctx.trend_granularity, order), config=CHART_CONFIG, key=KEY_SHARES
+    )
 
 
 def _words(text: str) -> tuple[str, ...]:

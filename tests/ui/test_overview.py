@@ -67,8 +67,10 @@ def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, qu
         assert shown["Change"] == format_delta(c.delta)
         assert any(significance_text(c.p_value, c.significant) in text for text in captions)
 
-    freq = state.freq(today)
-    expected = trend(current, freq, rolling=state.rolling, start=period.start, end=period.end)
+    granularity = state.trend_granularity(today)
+    expected = trend(
+        current, granularity, rolling=state.rolling, start=period.start, end=period.end
+    )
     drawn = charts(app)
     line = trace(drawn["trend"], "NPS")
     assert numbers(line["y"]) == pytest.approx(expected["nps"].to_numpy(), nan_ok=True)

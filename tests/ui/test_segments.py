@@ -73,7 +73,9 @@ def test_figures_are_the_metrics_of_the_filtered_frame(app_factory, demo_api, qu
             assert row["p_holm"] == pytest.approx(tests.loc[row["channel"], "p_holm"])
             assert row["delta"] == pytest.approx(tests.loc[row["channel"], "delta"])
 
-    lines = trend(current, state.freq(today), by="channel", start=period.start, end=period.end)
+    lines = trend(
+        current, state.trend_granularity(today), by="channel", start=period.start, end=period.end
+    )
     assert len(drawn["segment_trend"]["data"]) == lines["channel"].nunique()
     for line in drawn["segment_trend"]["data"]:
         code = next(c for c in lines["channel"].unique() if name.get(c, c) == line["name"])

@@ -73,8 +73,8 @@ def line_summary(name: str, labels: Sequence[str], values: Sequence[float]) -> s
     )
 
 
-def _periods(frame: pd.DataFrame, freq: str) -> list[str]:
-    return [format_period(p, freq) for p in frame["period"]]
+def _periods(frame: pd.DataFrame, granularity: str) -> list[str]:
+    return [format_period(p, granularity) for p in frame["period"]]
 
 
 def _nps_column(frame: pd.DataFrame) -> dict[str, list[str]]:
@@ -89,9 +89,9 @@ def _nps_column(frame: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def trend_text(trend: pd.DataFrame, freq: str, rolling: int | None = None) -> ChartText:
+def trend_text(trend: pd.DataFrame, granularity: str, rolling: int | None = None) -> ChartText:
     """The NPS trend (``analysis.trend`` output) as a sentence and a table per period."""
-    periods = _periods(trend, freq)
+    periods = _periods(trend, granularity)
     columns = {gettext("Period"): periods, **_nps_column(trend)}
     if rolling is not None:
         name = gettext("Rolling {days}-day NPS").format(days=rolling)
@@ -100,9 +100,9 @@ def trend_text(trend: pd.DataFrame, freq: str, rolling: int | None = None) -> Ch
     return ChartText(summary, pd.DataFrame(columns))
 
 
-def composition_text(trend: pd.DataFrame, freq: str) -> ChartText:
+def composition_text(trend: pd.DataFrame, granularity: str) -> ChartText:
     """The groups' shares per period, and over the whole period in the sentence."""
-    columns = {gettext("Period"): _periods(trend, freq)}
+    columns = {gettext("Period"): _periods(trend, granularity)}
     for group in reversed(GROUPS):  # best first, as the KPI cards
         columns[GROUP_NAMES[group]] = [
             f"{format_share(share)} ({format_count(count)})"
@@ -167,13 +167,13 @@ def heatmap_text(grid: SegmentHeatmap) -> ChartText:
     return ChartText(summary, table)
 
 
-def segment_trend_text(lines: pd.DataFrame, freq: str) -> ChartText:
+def segment_trend_text(lines: pd.DataFrame, granularity: str) -> ChartText:
     """One column of NPS per segment, a row per period; each segment's line in words."""
     if lines.empty:
         return ChartText(gettext("No reviews in this period."), pd.DataFrame())
     wide = lines.pivot_table(index="period", columns="segment", values="nps", sort=False)
     wide = wide[list(dict.fromkeys(lines["segment"]))]  # largest segment first
-    table = pd.DataFrame({gettext("Period"): [format_period(p, freq) for p in wide.index]})
+    table = pd.DataFrame({gettext("Period"): [format_period(p, granularity) for p in wide.index]})
     for segment in wide.columns:
         table[str(segment)] = [format_nps(v) for v in wide[segment]]
     latest = ", ".join(

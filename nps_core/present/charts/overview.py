@@ -46,7 +46,7 @@ def _interval_traces(trend: pd.DataFrame) -> list[plot.Trace]:
     ]  # fmt: skip
 
 
-def _nps_trace(trend: pd.DataFrame, freq: str) -> plot.Trace:
+def _nps_trace(trend: pd.DataFrame, granularity: str) -> plot.Trace:
     """The NPS line; small-sample points hollow and faded."""
     small = trend["small_sample"].to_numpy(dtype=bool)
     return {
@@ -62,7 +62,7 @@ def _nps_trace(trend: pd.DataFrame, freq: str) -> plot.Trace:
             "opacity": plot.opacities(trend["small_sample"]),
             "symbol": np.where(small, "circle-open", "circle"),
         },
-        "customdata": plot.nps_hover(trend, freq),
+        "customdata": plot.nps_hover(trend, granularity),
         "hovertemplate": plot.nps_hover_template(),
     }
 
@@ -105,7 +105,7 @@ def _rolling_trace(trend: pd.DataFrame, rolling: int) -> plot.Trace:
 
 def trend_figure(
     trend: pd.DataFrame,
-    freq: str,
+    granularity: str,
     *,
     target: float | None = None,
     rolling: int | None = None,
@@ -115,7 +115,7 @@ def trend_figure(
 
     ``trend`` is ``analysis.trend`` output (with the rolling columns when ``rolling``).
     """
-    traces = [*_interval_traces(trend), _nps_trace(trend, freq)]
+    traces = [*_interval_traces(trend), _nps_trace(trend, granularity)]
     if trend["small_sample"].to_numpy(dtype=bool).any():
         traces.append(_small_legend())
     if rolling is not None:
@@ -125,12 +125,12 @@ def trend_figure(
         height,
         hovermode="closest",
         yaxis=plot.NPS_AXIS,
-        xaxis=plot.period_axis(trend["period"], freq),
+        xaxis=plot.period_axis(trend["period"], granularity),
         **plot.target_line(target),
     )
 
 
-def composition_figure(trend: pd.DataFrame, freq: str, height: int = 320) -> go.Figure:
+def composition_figure(trend: pd.DataFrame, granularity: str, height: int = 320) -> go.Figure:
     """Stacked shares of detractors, passives and promoters per period (in %)."""
     opacity = plot.opacities(trend["small_sample"])
     traces = []
@@ -149,7 +149,7 @@ def composition_figure(trend: pd.DataFrame, freq: str, height: int = 320) -> go.
                 },
                 "customdata": np.column_stack(
                     [
-                        [format_period(p, freq) for p in trend["period"]],
+                        [format_period(p, granularity) for p in trend["period"]],
                         [format_share(s) for s in shares],
                         [format_count(c) for c in trend[COUNT_COLUMNS[group]]],
                     ]
@@ -170,7 +170,7 @@ def composition_figure(trend: pd.DataFrame, freq: str, height: int = 320) -> go.
             "ticksuffix": percent_suffix(),
             "title": {"text": gettext("Share of responses")},
         },
-        xaxis=plot.period_axis(trend["period"], freq),
+        xaxis=plot.period_axis(trend["period"], granularity),
     )
 
 

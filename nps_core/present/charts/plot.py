@@ -74,26 +74,26 @@ def opacities(small: pd.Series) -> np.ndarray:
     return np.where(small.to_numpy(dtype=bool), FADED_OPACITY, 1.0)
 
 
-def period_axis(periods: pd.Series, freq: str) -> dict[str, Any]:
+def period_axis(periods: pd.Series, granularity: str) -> dict[str, Any]:
     """Ticks labelled in the current language (Plotly's own dates are English only, and it
     has no quarters): every month or quarter up to two years of them, else at most
     ``MAX_TICKS`` evenly spaced."""
     ticks = list(pd.to_datetime(pd.Series(periods)).drop_duplicates().sort_values())
     if not ticks:
         return {}
-    if freq not in ("M", "Q") or len(ticks) > 24:
+    if granularity not in ("M", "Q") or len(ticks) > 24:
         ticks = ticks[:: -(-len(ticks) // MAX_TICKS)]
-    if freq in ("M", "Q"):
-        text = [format_period(tick, freq) for tick in ticks]
+    if granularity in ("M", "Q"):
+        text = [format_period(tick, granularity) for tick in ticks]
     else:
         one_year = ticks[0].year == ticks[-1].year
         text = [format_date_as(tick.date(), "short day" if one_year else "day") for tick in ticks]
     return {"tickvals": ticks, "ticktext": text}
 
 
-def nps_hover(frame: pd.DataFrame, freq: str, name: str | None = None) -> np.ndarray:
+def nps_hover(frame: pd.DataFrame, granularity: str, name: str | None = None) -> np.ndarray:
     """Per point: heading, NPS, interval, n and a small-sample note, for ``NPS_HOVER``."""
-    headings = [format_period(p, freq) for p in frame["period"]]
+    headings = [format_period(p, granularity) for p in frame["period"]]
     small_note = " · " + ngettext(
         "fewer than {n} review", "fewer than {n} reviews", SMALL_N
     ).format(n=SMALL_N)

@@ -70,7 +70,7 @@ def heatmap_figure(grid: SegmentHeatmap) -> go.Figure:
 
 
 def segment_trend_figure(
-    lines: pd.DataFrame, freq: str, *, target: float | None = None, height: int = 380
+    lines: pd.DataFrame, granularity: str, *, target: float | None = None, height: int = 380
 ) -> go.Figure:
     """One NPS line per ``segment`` (``present.segments.segment_trend``), small samples faded."""
     traces = []
@@ -91,7 +91,7 @@ def segment_trend_figure(
                     "size": 7,
                     "opacity": plot.opacities(rows["small_sample"]),
                 },
-                "customdata": plot.nps_hover(rows, freq, str(name)),
+                "customdata": plot.nps_hover(rows, granularity, str(name)),
                 "hovertemplate": plot.nps_hover_template(),
             }
         )
@@ -99,7 +99,7 @@ def segment_trend_figure(
         traces,
         height,
         yaxis=plot.NPS_AXIS,
-        xaxis=plot.period_axis(lines["period"].drop_duplicates(), freq),
+        xaxis=plot.period_axis(lines["period"].drop_duplicates(), granularity),
         **plot.target_line(target),
     )
 

@@ -310,8 +310,8 @@ def compose_board(
     period = filters.period(today)
     in_period = _between(frame, period.start, period.end)
     summary = summarize(in_period)
-    freq = filters.freq(today)
-    points = trend(in_period, freq, start=period.start, end=period.end)
+    granularity = filters.trend_granularity(today)
+    points = trend(in_period, granularity, start=period.start, end=period.end)
     title = period.label() if filters.preset == "custom" else PRESETS[filters.preset]
     board = Board(
         title=title,
@@ -319,11 +319,11 @@ def compose_board(
         scope=scope_caption(filters, period, filters.comparison(today), labels),
         headlines=_headlines(frame, title, summary, today),
         change=None if previous is None else _change(summary, summarize(previous), filters.compare),
-        trend_title=_TREND_TITLES[freq],
+        trend_title=_TREND_TITLES[granularity],
         trend=tuple(float(value) for value in points["nps"]),
         trend_range=(
-            format_period(points["period"].iloc[0], freq),
-            format_period(points["period"].iloc[-1], freq),
+            format_period(points["period"].iloc[0], granularity),
+            format_period(points["period"].iloc[-1], granularity),
         ),
         split=_split(summary),
         comments=latest_comments(frame, tz, today, labels.get("channel", {})),
