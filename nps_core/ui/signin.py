@@ -36,8 +36,11 @@ _RETURN_TO_PLACE = """<script>
     target = sessionStorage.getItem("nps_after_sign_in");
     sessionStorage.removeItem("nps_after_sign_in");
   } catch (e) {}
+  // Only where the sign-in lands (the app's root, no query): a page the visitor opened
+  // since, before this ran, is never taken away from them.
+  const atRoot = window.location.pathname.endsWith("/") && !window.location.search;
   const here = window.location.pathname + window.location.search;
-  if (target && target.startsWith("/") && !target.startsWith("//") && target !== here) {
+  if (atRoot && target && target.startsWith("/") && !target.startsWith("//") && target !== here) {
     window.location.replace(target);
   }
 })();
