@@ -37,7 +37,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from nps_core.analysis.nps import SMALL_N, summarize
+from nps_core.analysis.nps import SMALL_N, nps_of, summarize
 from nps_core.analysis.segments import breakdown
 
 __all__ = [
@@ -95,12 +95,17 @@ def span_needed(last_day: date) -> tuple[date, date]:
     return last_day - timedelta(days=WINDOW_DAYS + 7 * BASELINE_WEEKS - 1), last_day
 
 
+def _nps(counts: np.ndarray) -> float:
+    """The NPS of one (d, p₀, p) count vector; NaN without answers."""
+    return float(nps_of(counts)[0])
+
+
 def _limit(counts0: np.ndarray, n: int, z: float) -> float:
     """NPS₀ − z·SE for a window of ``n`` answers against baseline counts (d, p₀, p)."""
     total = counts0.sum()
     if total == 0 or n == 0:
         return math.nan
-    nps0 = 100.0 * (counts0[2] - counts0[0]) / total
+    nps0 = _nps(counts0)
     adjusted = (counts0 + _ADJUST) / (total + _ADJUST.sum())
     spread = adjusted[2] + adjusted[0] - (adjusted[2] - adjusted[0]) ** 2
     return float(nps0 - z * 100.0 * math.sqrt(spread * (1.0 / n + 1.0 / total)))
@@ -115,9 +120,9 @@ def _check(
         channel=codes[0],
         category=codes[1],
         n=n,
-        nps=100.0 * (now[2] - now[0]) / n if n else math.nan,
+        nps=_nps(now),
         baseline_n=n0,
-        baseline_nps=100.0 * (base[2] - base[0]) / n0 if n0 else math.nan,
+        baseline_nps=_nps(base),
         lower=_limit(base, n, ENTER_Z),
         recover=_limit(base, n, LEAVE_Z),
     )
