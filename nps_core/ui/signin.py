@@ -26,7 +26,11 @@ _KEY_RETURNED = "acc_returned"  # session state: the return after sign-in was of
 _REMEMBER_PLACE = """<script>
 (() => {
   const here = window.location.pathname + window.location.search;
-  try { sessionStorage.setItem("nps_after_sign_in", here); } catch (e) {}
+  const atRoot = window.location.pathname.endsWith("/") && !window.location.search;
+  try {
+    if (atRoot) sessionStorage.removeItem("nps_after_sign_in");  // nothing to go back to
+    else sessionStorage.setItem("nps_after_sign_in", here);
+  } catch (e) {}
 })();
 </script>"""
 _RETURN_TO_PLACE = """<script>
